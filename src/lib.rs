@@ -1,0 +1,13 @@
+//! newslens: a folder of news articles in, spreadsheet-ready tables out.
+pub mod decode;
+pub mod diagnostics;
+pub mod input;
+pub mod language;
+pub mod lexicon;
+pub mod meta;
+pub mod normalize;
+pub mod output;
+pub mod pipeline;
+pub mod run;
+pub mod segment;
+pub mod terms;

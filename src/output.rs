@@ -1,0 +1,448 @@
+//! Output: the CSV contract and how files are written.
+//!
+//! Takes rows; gives CSV files that open cleanly in a spreadsheet, pandas or R. Every table has a
+//! fixed header ([`Row::HEADER`]) written even when it has no rows. Text cells that a spreadsheet
+//! would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) get a
+//! leading `'` ([`guard`]); numbers are written plainly, floats in their shortest exact form.
+//! Files are written into a staging folder inside the output folder and renamed into place only
+//! when the run completes ([`Staging`]), `run.json` last: a killed run never leaves a
+//! half-written CSV that looks complete.
+
+use serde::{Serialize, Serializer};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// Makes a text cell safe to open in a spreadsheet: a leading `'` before `= + - @ \t \r`.
+pub fn guard(s: &str) -> Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+/// A text cell, written through [`guard`].
+#[derive(Clone, Copy, Debug)]
+pub struct Text<'a>(pub &'a str);
+
+impl Serialize for Text<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&guard(self.0))
+    }
+}
+
+/// A float cell in plain decimal notation (shortest representation that reads back exactly).
+#[derive(Clone, Copy, Debug)]
+pub struct Num(pub f64);
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.is_finite() {
+            s.serialize_str(&format!("{}", self.0))
+        } else {
+            s.serialize_str("")
+        }
+    }
+}
+
+/// A row type of one output table.
+pub trait Row: Serialize {
+    /// The column names, in order.
+    const HEADER: &'static [&'static str];
+}
+
+/// `documents.csv`: one row per document.
+#[derive(Serialize)]
+pub struct DocumentRow<'a> {
+    pub doc_id: Text<'a>,
+    pub source: Text<'a>,
+    pub title: Option<Text<'a>>,
+    pub published: Option<&'a str>,
+    pub language: &'a str,
+    pub language_confidence: Num,
+    pub chars: u64,
+    pub sentences: u64,
+    pub tokens: u64,
+    pub words: u64,
+    pub unique_terms: u64,
+    pub language_reliable: bool,
+    pub url: Option<Text<'a>>,
+    pub path: Text<'a>,
+    pub line: Option<u64>,
+}
+
+impl Row for DocumentRow<'_> {
+    const HEADER: &'static [&'static str] = &[
+        "doc_id",
+        "source",
+        "title",
+        "published",
+        "language",
+        "language_confidence",
+        "chars",
+        "sentences",
+        "tokens",
+        "words",
+        "unique_terms",
+        "language_reliable",
+        "url",
+        "path",
+        "line",
+    ];
+}
+
+/// `terms.csv`: one row per term per document.
+#[derive(Serialize)]
+pub struct TermRow<'a> {
+    pub doc_id: Text<'a>,
+    pub term: Text<'a>,
+    pub stem: Text<'a>,
+    pub n: u8,
+    pub count: u32,
+    pub tf: Num,
+    pub df: u64,
+    pub idf: Num,
+    pub tfidf: Num,
+}
+
+impl Row for TermRow<'_> {
+    const HEADER: &'static [&'static str] = &[
+        "doc_id", "term", "stem", "n", "count", "tf", "df", "idf", "tfidf",
+    ];
+}
+
+/// `corpus_terms.csv`: one row per term (and language) in the corpus.
+#[derive(Serialize)]
+pub struct CorpusTermRow<'a> {
+    pub term: Text<'a>,
+    pub stem: Text<'a>,
+    pub n: u8,
+    pub language: &'a str,
+    pub docs: u64,
+    pub count: u64,
+    pub idf: Num,
+}
+
+impl Row for CorpusTermRow<'_> {
+    const HEADER: &'static [&'static str] =
+        &["term", "stem", "n", "language", "docs", "count", "idf"];
+}
+
+/// `diagnostics.csv`: one row per skipped or repaired input.
+#[derive(Serialize)]
+pub struct DiagnosticRow<'a> {
+    pub path: Text<'a>,
+    pub line: Option<u64>,
+    pub severity: &'a str,
+    pub message: Text<'a>,
+}
+
+impl Row for DiagnosticRow<'_> {
+    const HEADER: &'static [&'static str] = &["path", "line", "severity", "message"];
+}
+
+/// `sentences.csv` (with `--emit sentences`).
+#[derive(Serialize)]
+pub struct SentenceRow<'a> {
+    pub doc_id: Text<'a>,
+    pub sentence: u32,
+    pub start: u64,
+    pub end: u64,
+}
+
+impl Row for SentenceRow<'_> {
+    const HEADER: &'static [&'static str] = &["doc_id", "sentence", "start", "end"];
+}
+
+/// `tokens.csv` (with `--emit tokens`).
+#[derive(Serialize)]
+pub struct TokenRow<'a> {
+    pub doc_id: Text<'a>,
+    pub sentence: u32,
+    pub token: u32,
+    pub start: u64,
+    pub end: u64,
+    pub text: Text<'a>,
+    pub kind: &'a str,
+    pub lower: Text<'a>,
+    pub stem: Text<'a>,
+    pub stopword: bool,
+}
+
+impl Row for TokenRow<'_> {
+    const HEADER: &'static [&'static str] = &[
+        "doc_id", "sentence", "token", "start", "end", "text", "kind", "lower", "stem", "stopword",
+    ];
+}
+
+/// A CSV writer without automatic headers (rows are serialized; headers come from
+/// [`Row::HEADER`]).
+pub fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new().has_headers(false).from_writer(w)
+}
+
+/// A buffered file shared by a table's CSV writer and its raw appends.
+#[derive(Clone)]
+struct Shared(Rc<RefCell<BufWriter<File>>>);
+
+impl Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.borrow_mut().flush()
+    }
+}
+
+/// One output table being written into the staging folder.
+pub struct Table {
+    name: &'static str,
+    file: Shared,
+    writer: csv::Writer<Shared>,
+}
+
+impl Table {
+    /// The file name, e.g. `documents.csv`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Appends one row.
+    pub fn row<R: Row>(&mut self, row: &R) -> io::Result<()> {
+        self.writer.serialize(row).map_err(csv_io)
+    }
+
+    /// Appends bytes that are already CSV rows of this table.
+    pub fn raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.writer.flush()?;
+        self.file.write_all(bytes)
+    }
+
+    /// Flushes and syncs the file.
+    pub fn finish(mut self) -> io::Result<&'static str> {
+        self.writer.flush()?;
+        let mut file = self.file.0.borrow_mut();
+        file.flush()?;
+        file.get_ref().sync_all()?;
+        Ok(self.name)
+    }
+}
+
+fn csv_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// The staging folder of one run, inside the output folder. Files are created here and moved
+/// into the output folder together by [`Staging::publish`]; dropped unpublished, it is removed.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    bom: bool,
+    published: bool,
+}
+
+/// Every file a run may publish; stale ones from an earlier run are removed on publishing.
+pub const OUTPUT_FILES: &[&str] = &[
+    "documents.csv",
+    "terms.csv",
+    "corpus_terms.csv",
+    "diagnostics.csv",
+    "sentences.csv",
+    "tokens.csv",
+    "run.json",
+];
+
+impl Staging {
+    /// Creates `OUT/.newslens-staging-PID` (and OUT itself if needed).
+    pub fn create(out: &Path, bom: bool) -> io::Result<Staging> {
+        fs::create_dir_all(out)?;
+        let dir = out.join(format!(".newslens-staging-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        fs::create_dir(&dir)?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            bom,
+            published: false,
+        })
+    }
+
+    /// The staging folder (for spool files).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Starts a table: creates the file and writes the BOM (with `--bom`) and the header.
+    pub fn table(&self, name: &'static str, header: &[&str]) -> io::Result<Table> {
+        let mut file = BufWriter::with_capacity(1 << 16, File::create(self.dir.join(name))?);
+        if self.bom {
+            file.write_all(b"\xEF\xBB\xBF")?;
+        }
+        let file = Shared(Rc::new(RefCell::new(file)));
+        let mut writer = csv_writer(file.clone());
+        writer.write_record(header).map_err(csv_io)?;
+        Ok(Table { name, file, writer })
+    }
+
+    /// Moves the finished files into the output folder, `run.json` (written from `run_json`)
+    /// last, removes outputs of earlier runs that this run did not produce, then the staging
+    /// folder.
+    pub fn publish(mut self, files: &[&str], run_json: &str) -> io::Result<()> {
+        for name in files {
+            fs::rename(self.dir.join(name), self.out.join(name))?;
+        }
+        for stale in OUTPUT_FILES
+            .iter()
+            .filter(|f| !files.contains(f) && **f != "run.json")
+        {
+            let path = self.out.join(stale);
+            if path.exists() {
+                fs::remove_file(path)?;
+            }
+        }
+        let tmp = self.dir.join("run.json");
+        let mut f = File::create(&tmp)?;
+        f.write_all(run_json.as_bytes())?;
+        f.sync_all()?;
+        fs::rename(&tmp, self.out.join("run.json"))?;
+        self.published = true;
+        fs::remove_dir_all(&self.dir)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header_of<R: Row>(row: &R) -> Vec<String> {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(true)
+            .from_writer(vec![]);
+        w.serialize(row).unwrap();
+        let bytes = w.into_inner().unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        text.lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn headers_match_fields() {
+        let t = Text("x");
+        let n = Num(0.5);
+        let doc = DocumentRow {
+            doc_id: t,
+            source: t,
+            title: Some(t),
+            published: None,
+            language: "eng",
+            language_confidence: n,
+            chars: 1,
+            sentences: 1,
+            tokens: 1,
+            words: 1,
+            unique_terms: 1,
+            language_reliable: true,
+            url: None,
+            path: t,
+            line: None,
+        };
+        assert_eq!(header_of(&doc), DocumentRow::HEADER);
+        let term = TermRow {
+            doc_id: t,
+            term: t,
+            stem: t,
+            n: 1,
+            count: 1,
+            tf: n,
+            df: 1,
+            idf: n,
+            tfidf: n,
+        };
+        assert_eq!(header_of(&term), TermRow::HEADER);
+        let ct = CorpusTermRow {
+            term: t,
+            stem: t,
+            n: 1,
+            language: "eng",
+            docs: 1,
+            count: 1,
+            idf: n,
+        };
+        assert_eq!(header_of(&ct), CorpusTermRow::HEADER);
+        let d = DiagnosticRow {
+            path: t,
+            line: None,
+            severity: "error",
+            message: t,
+        };
+        assert_eq!(header_of(&d), DiagnosticRow::HEADER);
+        let s = SentenceRow {
+            doc_id: t,
+            sentence: 0,
+            start: 0,
+            end: 1,
+        };
+        assert_eq!(header_of(&s), SentenceRow::HEADER);
+        let tok = TokenRow {
+            doc_id: t,
+            sentence: 0,
+            token: 0,
+            start: 0,
+            end: 1,
+            text: t,
+            kind: "word",
+            lower: t,
+            stem: t,
+            stopword: false,
+        };
+        assert_eq!(header_of(&tok), TokenRow::HEADER);
+    }
+
+    #[test]
+    fn formula_guard() {
+        for (input, want) in [
+            ("=SUM(A1)", "'=SUM(A1)"),
+            ("+1", "'+1"),
+            ("-x", "'-x"),
+            ("@handle", "'@handle"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("plain", "plain"),
+            ("", ""),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(guard(input), want);
+        }
+    }
+
+    #[test]
+    fn numbers_are_plain() {
+        let mut w = csv_writer(vec![]);
+        w.serialize((Num(0.1), Num(1e-7), Num(3.0), Num(f64::NAN)))
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(w.into_inner().unwrap()).unwrap(),
+            "0.1,0.0000001,3,\n"
+        );
+    }
+}

@@ -1,0 +1,263 @@
+//! Pipeline: the per-document stages, in order, in one place.
+//!
+//! Takes one [`Document`]; gives its [`Analysis`]: language, counts, terms and, when asked for,
+//! its sentence and token rows already encoded as CSV. This is the *map* half of newslens: it
+//! reads nothing but the document, so documents run in parallel in any order and the corpus
+//! statistics are merged afterwards ([`crate::terms::CorpusTerms`]). The stages:
+//!
+//! 1. decode and read metadata — done by [`crate::input`] before a document exists;
+//! 2. language ([`crate::language`]) — first, because the segmentation rules (abbreviations,
+//!    ordinals) and the lexicon depend on it;
+//! 3. sentences and tokens ([`crate::segment`]);
+//! 4. lexicon: normalize, lower-case, stopwords, stems ([`crate::lexicon`], [`crate::normalize`]);
+//! 5. terms: unigram and n-gram counts ([`crate::terms`]).
+
+use crate::input::Document;
+use crate::language::{LangInfo, detect_language, parse_code};
+use crate::lexicon::{Annotated, Lexicon, annotate};
+use crate::output::{SentenceRow, Text, TokenRow, csv_writer};
+use crate::segment::{Segmentation, segment};
+use crate::terms::{DocTerms, count_terms};
+use std::time::{Duration, Instant};
+
+/// What the per-document stages do.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Language for every document, skipping detection (`--lang`).
+    pub lang: Option<&'static str>,
+    /// Encode `tokens.csv` rows.
+    pub emit_tokens: bool,
+    /// Encode `sentences.csv` rows.
+    pub emit_sentences: bool,
+    /// Longest n-gram counted (1–3).
+    pub max_n: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            lang: None,
+            emit_tokens: false,
+            emit_sentences: false,
+            max_n: crate::terms::MAX_N,
+        }
+    }
+}
+
+/// Time spent per stage (summed over threads when merged).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StageTimes {
+    /// Language identification.
+    pub language: Duration,
+    /// Sentences and tokens.
+    pub segment: Duration,
+    /// Normalization, stopwords and stems.
+    pub lexicon: Duration,
+    /// Term counting.
+    pub terms: Duration,
+    /// Encoding the optional sentence and token rows.
+    pub rows: Duration,
+}
+
+impl StageTimes {
+    /// Adds another document's times.
+    pub fn add(&mut self, o: &StageTimes) {
+        self.language += o.language;
+        self.segment += o.segment;
+        self.lexicon += o.lexicon;
+        self.terms += o.terms;
+        self.rows += o.rows;
+    }
+}
+
+/// Everything newslens computes from one document alone.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// The document, without its text (dropped after analysis to keep memory flat).
+    pub doc: Document,
+    /// Its language.
+    pub lang: LangInfo,
+    /// Bytes of text.
+    pub bytes: u64,
+    /// Unicode code points of text.
+    pub chars: u64,
+    /// Number of sentences.
+    pub sentences: u64,
+    /// Number of tokens.
+    pub tokens: u64,
+    /// Content terms with their counts.
+    pub terms: DocTerms,
+    /// `sentences.csv` rows, CSV-encoded (empty unless asked for).
+    pub sentence_rows: Vec<u8>,
+    /// `tokens.csv` rows, CSV-encoded (empty unless asked for).
+    pub token_rows: Vec<u8>,
+    /// Time per stage.
+    pub times: StageTimes,
+}
+
+fn timed<T>(slot: &mut Duration, f: impl FnOnce() -> T) -> T {
+    let t0 = Instant::now();
+    let out = f();
+    *slot += t0.elapsed();
+    out
+}
+
+/// Runs every per-document stage on `doc`.
+pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
+    let mut times = StageTimes::default();
+    let text = std::mem::take(&mut doc.text);
+    let lang = timed(&mut times.language, || {
+        let given = opts
+            .lang
+            .or_else(|| doc.language.as_deref().and_then(parse_code));
+        match given {
+            Some(code) => LangInfo::fixed(code),
+            None => detect_language(&text),
+        }
+    });
+    let seg = timed(&mut times.segment, || segment(&text, lang.code));
+    let ann = timed(&mut times.lexicon, || {
+        annotate(&text, &seg.tokens, Lexicon::get(lang.code))
+    });
+    let terms = timed(&mut times.terms, || count_terms(&seg, &ann, opts.max_n));
+    let (sentence_rows, token_rows) = timed(&mut times.rows, || {
+        encode_rows(&doc.doc_id, &text, &seg, &ann, opts)
+    });
+    Analysis {
+        lang,
+        bytes: text.len() as u64,
+        chars: text.chars().count() as u64,
+        sentences: seg.sentences.len() as u64,
+        tokens: seg.tokens.len() as u64,
+        terms,
+        sentence_rows,
+        token_rows,
+        times,
+        doc,
+    }
+}
+
+/// Converts increasing byte offsets of one text to code-point offsets in one pass.
+pub struct CharCursor<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: u64,
+    ascii: bool,
+}
+
+impl<'a> CharCursor<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        CharCursor {
+            text,
+            byte: 0,
+            chars: 0,
+            ascii: text.is_ascii(),
+        }
+    }
+
+    /// Code-point offset of byte offset `b`; `b` must not decrease between calls.
+    pub fn at(&mut self, b: usize) -> u64 {
+        if self.ascii {
+            return b as u64;
+        }
+        debug_assert!(b >= self.byte);
+        self.chars += self.text[self.byte..b].chars().count() as u64;
+        self.byte = b;
+        self.chars
+    }
+}
+
+fn encode_rows(
+    doc_id: &str,
+    text: &str,
+    seg: &Segmentation,
+    ann: &Annotated,
+    opts: &Options,
+) -> (Vec<u8>, Vec<u8>) {
+    let mut sentences = Vec::new();
+    let mut tokens = Vec::new();
+    if opts.emit_sentences {
+        let mut w = csv_writer(&mut sentences);
+        let mut cur = CharCursor::new(text);
+        for (i, s) in seg.sentences.iter().enumerate() {
+            let start = cur.at(s.start);
+            let end = cur.at(s.end);
+            // writing to a Vec cannot fail
+            let _ = w.serialize(SentenceRow {
+                doc_id: Text(doc_id),
+                sentence: i as u32,
+                start,
+                end,
+            });
+        }
+        let _ = w.flush();
+    }
+    if opts.emit_tokens {
+        let mut w = csv_writer(&mut tokens);
+        let mut cur = CharCursor::new(text);
+        for (i, t) in seg.tokens.iter().enumerate() {
+            let form = ann.form(i);
+            let start = cur.at(t.start);
+            let end = cur.at(t.end);
+            let _ = w.serialize(TokenRow {
+                doc_id: Text(doc_id),
+                sentence: t.sentence,
+                token: i as u32,
+                start,
+                end,
+                text: Text(&text[t.start..t.end]),
+                kind: t.kind.as_str(),
+                lower: Text(&form.lower),
+                stem: Text(ann.stem(i)),
+                stopword: form.stopword,
+            });
+        }
+        let _ = w.flush();
+    }
+    (sentences, tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_offsets() {
+        let text = "Zü “a” b";
+        let mut c = CharCursor::new(text);
+        assert_eq!(c.at(0), 0);
+        assert_eq!(c.at(3), 2);
+        assert_eq!(c.at(4), 3);
+        assert_eq!(c.at(7), 4);
+        assert_eq!(c.at(text.len()), 8);
+    }
+
+    #[test]
+    fn analysis_counts() {
+        let doc = Document {
+            doc_id: "d".into(),
+            text: "The Ministry of State Security (MSS) spoke. It said “normal”.".into(),
+            ..Document::default()
+        };
+        let opts = Options {
+            emit_sentences: true,
+            emit_tokens: true,
+            ..Options::default()
+        };
+        let a = analyze(doc, &opts);
+        assert_eq!(a.lang.code, "eng");
+        assert_eq!(a.sentences, 2);
+        assert_eq!(a.tokens, 16);
+        assert_eq!(a.terms.words, 10);
+        assert_eq!(
+            String::from_utf8(a.sentence_rows).unwrap(),
+            "d,0,0,43\nd,1,44,61\n"
+        );
+        assert!(
+            String::from_utf8(a.token_rows)
+                .unwrap()
+                .starts_with("d,0,0,0,3,The,word,the,the,true\n")
+        );
+    }
+}

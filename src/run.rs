@@ -1,0 +1,575 @@
+//! Run: inputs in, output folder out — the whole batch job.
+//!
+//! Takes a [`RunConfig`]; gives the output files and a [`Summary`], or a [`RunError`] that names
+//! the path and the fix. Reading is sequential and streaming; documents are analysed in
+//! parallel batches on a rayon pool of `jobs` threads ([`crate::pipeline::analyze`], the *map*);
+//! their corpus statistics are merged in input order ([`crate::terms::CorpusTerms`], the
+//! *reduce*). Per-document rows go to spool files in the staging folder as they come, so memory
+//! holds one batch of texts plus the vocabulary; at the end the spools are copied into the
+//! output tables in `doc_id` order with the corpus columns (df, idf, tf-idf) filled in. Output is
+//! byte-identical whatever the number of threads. The library never prints: progress goes
+//! through the [`Progress`] trait and problems into `diagnostics.csv`.
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::input::{self, Document, Item, ReadOptions};
+use crate::language::LangInfo;
+use crate::output::{
+    CorpusTermRow, DiagnosticRow, DocumentRow, Num, Row, SentenceRow, Staging, TermRow, Text,
+    TokenRow,
+};
+use crate::pipeline::{Analysis, Options, StageTimes, analyze};
+use crate::terms::{CorpusTerms, idf, tf};
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// Documents analysed per parallel batch (also bounded by [`BATCH_BYTES`]).
+const BATCH_DOCS: usize = 1024;
+/// Bytes of text per parallel batch.
+const BATCH_BYTES: usize = 32 << 20;
+
+/// Everything a run needs to know.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    /// Files and folders to read.
+    pub inputs: Vec<PathBuf>,
+    /// Output folder.
+    pub output: PathBuf,
+    /// Worker threads; 0 = all cores.
+    pub jobs: usize,
+    /// Per-document stage options.
+    pub pipeline: Options,
+    /// How to read JSONL/CSV records.
+    pub read: ReadOptions,
+    /// Start every CSV with a UTF-8 byte-order mark (for Excel).
+    pub bom: bool,
+    /// The command line, recorded in `run.json`.
+    pub arguments: Vec<String>,
+}
+
+/// Receives progress; the binary draws a progress bar with it.
+pub trait Progress: Sync {
+    /// The run starts reading `total_bytes` of input.
+    fn start(&self, _total_bytes: u64) {}
+    /// `done_bytes` of input and `docs` documents are done so far.
+    fn advance(&self, _done_bytes: u64, _docs: u64) {}
+    /// Analysis is done; the output tables are being written.
+    fn finish(&self) {}
+}
+
+/// Progress that goes nowhere.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// What a finished run did.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    /// Documents analysed.
+    pub documents: u64,
+    /// Documents per language.
+    pub languages: BTreeMap<&'static str, u64>,
+    /// Inputs skipped (error diagnostics).
+    pub errors: u64,
+    /// Inputs repaired (warning diagnostics).
+    pub warnings: u64,
+    /// The diagnostics, in the order of `diagnostics.csv`.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Bytes of input files read.
+    pub input_bytes: u64,
+    /// Bytes of document text analysed.
+    pub text_bytes: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Files published in the output folder.
+    pub files: Vec<&'static str>,
+    /// The output folder.
+    pub output: PathBuf,
+}
+
+/// Why a run could not finish.
+#[derive(Debug)]
+pub enum RunError {
+    /// Nothing to read.
+    NoInputs(String),
+    /// The output folder cannot be used.
+    Output(PathBuf, String),
+    /// Writing failed mid-run (disk full, permissions).
+    Write(PathBuf, io::Error),
+    /// The thread pool could not start.
+    Threads(String),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::NoInputs(msg) => f.write_str(msg),
+            RunError::Output(p, msg) => write!(f, "{}: {msg}", p.display()),
+            RunError::Write(p, e) => write!(
+                f,
+                "{}: write failed ({e}); nothing was published — free disk space or choose another folder with -o",
+                p.display()
+            ),
+            RunError::Threads(msg) => write!(f, "cannot start worker threads: {msg}; try -j 1"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// A document's place in the spool files and its `documents.csv` values.
+struct DocRecord {
+    doc: Document,
+    lang: LangInfo,
+    chars: u64,
+    sentences: u64,
+    tokens: u64,
+    words: u64,
+    unique_terms: u64,
+    terms: (u64, u64),
+    sentence_rows: (u64, u64),
+    token_rows: (u64, u64),
+}
+
+/// An append-only temporary file of per-document rows.
+struct Spool {
+    path: PathBuf,
+    out: BufWriter<File>,
+    len: u64,
+}
+
+impl Spool {
+    fn create(path: PathBuf) -> io::Result<Spool> {
+        let out = BufWriter::with_capacity(1 << 16, File::create(&path)?);
+        Ok(Spool { path, out, len: 0 })
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> io::Result<(u64, u64)> {
+        let start = self.len;
+        self.out.write_all(bytes)?;
+        self.len += bytes.len() as u64;
+        Ok((start, bytes.len() as u64))
+    }
+
+    fn reader(mut self) -> io::Result<SpoolReader> {
+        self.out.flush()?;
+        Ok(SpoolReader {
+            file: File::open(&self.path)?,
+            buf: Vec::new(),
+        })
+    }
+}
+
+struct SpoolReader {
+    file: File,
+    buf: Vec<u8>,
+}
+
+impl SpoolReader {
+    fn read(&mut self, (start, len): (u64, u64)) -> io::Result<&[u8]> {
+        self.buf.resize(len as usize, 0);
+        self.file.seek(SeekFrom::Start(start))?;
+        self.file.read_exact(&mut self.buf)?;
+        Ok(&self.buf)
+    }
+}
+
+/// State that grows as documents are merged.
+struct Reducer {
+    records: Vec<DocRecord>,
+    corpus: CorpusTerms,
+    terms: Spool,
+    sentences: Spool,
+    tokens: Spool,
+    times: StageTimes,
+    text_bytes: u64,
+}
+
+impl Reducer {
+    fn add(&mut self, a: Analysis) -> io::Result<()> {
+        self.corpus.add(a.lang.code, &a.terms);
+        self.times.add(&a.times);
+        self.text_bytes += a.bytes;
+        let mut lines = Vec::with_capacity(a.terms.terms.len() * 24);
+        for t in &a.terms.terms {
+            // terms and stems never contain tabs or newlines: tokens hold no white space
+            let _ = writeln!(lines, "{}\t{}\t{}\t{}", t.n, t.stem, t.term(), t.count);
+        }
+        let terms = self.terms.append(&lines)?;
+        let sentence_rows = self.sentences.append(&a.sentence_rows)?;
+        let token_rows = self.tokens.append(&a.token_rows)?;
+        self.records.push(DocRecord {
+            lang: a.lang,
+            chars: a.chars,
+            sentences: a.sentences,
+            tokens: a.tokens,
+            words: a.terms.words as u64,
+            unique_terms: a.terms.unique_unigrams as u64,
+            terms,
+            sentence_rows,
+            token_rows,
+            doc: a.doc,
+        });
+        Ok(())
+    }
+}
+
+fn check_output(cfg: &RunConfig) -> Result<PathBuf, RunError> {
+    let out = &cfg.output;
+    if out.exists() && !out.is_dir() {
+        return Err(RunError::Output(
+            out.clone(),
+            "exists and is not a folder; choose an output folder with -o".into(),
+        ));
+    }
+    std::fs::create_dir_all(out).map_err(|e| {
+        RunError::Output(
+            out.clone(),
+            format!("cannot create the output folder ({e}); choose another with -o"),
+        )
+    })?;
+    let real = out
+        .canonicalize()
+        .map_err(|e| RunError::Output(out.clone(), e.to_string()))?;
+    for input in &cfg.inputs {
+        if let Ok(inp) = input.canonicalize()
+            && inp.is_dir()
+            && real.starts_with(&inp)
+        {
+            return Err(RunError::Output(
+                out.clone(),
+                format!(
+                    "is inside the input folder {}; its CSV files would be read as articles next time — choose an output folder outside it with -o",
+                    input.display()
+                ),
+            ));
+        }
+    }
+    Ok(real)
+}
+
+/// Runs the whole job. See the module docs.
+pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError> {
+    let started = Instant::now();
+    let (files, mut diagnostics) = input::discover(&cfg.inputs, &cfg.read);
+    if files.is_empty() {
+        let named = cfg
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(RunError::NoInputs(format!(
+            "no articles found in {named}: put .txt, .md, .jsonl or .csv files there, or name them: newslens run PATH..."
+        )));
+    }
+    check_output(cfg)?;
+    let staging = Staging::create(&cfg.output, cfg.bom).map_err(|e| {
+        RunError::Output(
+            cfg.output.clone(),
+            format!("cannot write here ({e}); choose another folder with -o"),
+        )
+    })?;
+    let write_err = |e: io::Error| RunError::Write(cfg.output.clone(), e);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.jobs)
+        .build()
+        .map_err(|e| RunError::Threads(e.to_string()))?;
+
+    let mut reducer = Reducer {
+        records: Vec::new(),
+        corpus: CorpusTerms::default(),
+        terms: Spool::create(staging.dir().join("terms.spool")).map_err(write_err)?,
+        sentences: Spool::create(staging.dir().join("sentences.spool")).map_err(write_err)?,
+        tokens: Spool::create(staging.dir().join("tokens.spool")).map_err(write_err)?,
+        times: StageTimes::default(),
+        text_bytes: 0,
+    };
+    let total: u64 = files.iter().map(|f| f.size).sum();
+    progress.start(total);
+    let mut ids: FxHashSet<String> = FxHashSet::default();
+    let mut batch: Vec<Document> = Vec::new();
+    let mut batch_bytes = 0usize;
+    let mut done_files_bytes = 0u64;
+    let mut read_time = Duration::ZERO;
+    let mut merge_time = Duration::ZERO;
+    let mut failure: Option<io::Error> = None;
+
+    let flush = |batch: &mut Vec<Document>,
+                 reducer: &mut Reducer,
+                 merge_time: &mut Duration|
+     -> io::Result<()> {
+        let docs = std::mem::take(batch);
+        let results: Vec<Analysis> = pool.install(|| {
+            docs.into_par_iter()
+                .map(|d| analyze(d, &cfg.pipeline))
+                .collect()
+        });
+        let t0 = Instant::now();
+        for a in results {
+            reducer.add(a)?;
+        }
+        *merge_time += t0.elapsed();
+        Ok(())
+    };
+
+    for file in &files {
+        let mut file_text = 0u64;
+        let mut t_read = Instant::now();
+        input::read(file, &cfg.read, &mut |item| {
+            if failure.is_some() {
+                return;
+            }
+            match item {
+                Item::Diag(d) => diagnostics.push(d),
+                Item::Doc(mut doc) => {
+                    if !ids.insert(doc.doc_id.clone()) {
+                        let mut k = 2;
+                        let renamed = loop {
+                            let candidate = format!("{}#{k}", doc.doc_id);
+                            if !ids.contains(&candidate) {
+                                break candidate;
+                            }
+                            k += 1;
+                        };
+                        diagnostics.push(Diagnostic::warning(
+                            &doc.path,
+                            doc.line,
+                            format!("duplicate doc_id {:?}; renamed to {renamed:?}", doc.doc_id),
+                        ));
+                        ids.insert(renamed.clone());
+                        doc.doc_id = renamed;
+                    }
+                    batch_bytes += doc.text.len();
+                    file_text += doc.text.len() as u64;
+                    batch.push(doc);
+                    if batch.len() >= BATCH_DOCS || batch_bytes >= BATCH_BYTES {
+                        read_time += t_read.elapsed();
+                        if let Err(e) = flush(&mut batch, &mut reducer, &mut merge_time) {
+                            failure = Some(e);
+                        }
+                        batch_bytes = 0;
+                        progress.advance(
+                            done_files_bytes + file_text.min(file.size),
+                            reducer.records.len() as u64,
+                        );
+                        t_read = Instant::now();
+                    }
+                }
+            }
+        });
+        read_time += t_read.elapsed();
+        done_files_bytes += file.size;
+        if let Some(e) = failure.take() {
+            return Err(write_err(e));
+        }
+    }
+    flush(&mut batch, &mut reducer, &mut merge_time).map_err(write_err)?;
+    progress.advance(total, reducer.records.len() as u64);
+    progress.finish();
+
+    let t_write = Instant::now();
+    let (summary_counts, files_written, times) =
+        write_tables(cfg, &staging, reducer, &mut diagnostics).map_err(write_err)?;
+    let write_time = t_write.elapsed();
+
+    let mut summary = summary_counts;
+    summary.errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count() as u64;
+    summary.warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count() as u64;
+    summary.input_bytes = total;
+    summary.seconds = started.elapsed().as_secs_f64();
+    summary.files = files_written.clone();
+    summary.output = cfg.output.clone();
+    summary.diagnostics = diagnostics;
+    let run_json = run_json(cfg, &summary, &times, read_time, merge_time, write_time);
+    staging
+        .publish(&files_written, &run_json)
+        .map_err(write_err)?;
+    summary.files.push("run.json");
+    Ok(summary)
+}
+
+/// Writes every table into the staging folder; returns the counts and the file names.
+fn write_tables(
+    cfg: &RunConfig,
+    staging: &Staging,
+    reducer: Reducer,
+    diagnostics: &mut [Diagnostic],
+) -> io::Result<(Summary, Vec<&'static str>, StageTimes)> {
+    let Reducer {
+        mut records,
+        corpus,
+        terms,
+        sentences,
+        tokens,
+        times,
+        text_bytes,
+    } = reducer;
+    records.sort_by(|a, b| a.doc.doc_id.cmp(&b.doc.doc_id));
+    let mut summary = Summary {
+        documents: records.len() as u64,
+        text_bytes,
+        ..Summary::default()
+    };
+    let mut written = Vec::new();
+    summary.languages = BTreeMap::new();
+    for r in &records {
+        *summary.languages.entry(r.lang.code).or_default() += 1;
+    }
+
+    let mut t = staging.table("documents.csv", DocumentRow::HEADER)?;
+    for r in &records {
+        t.row(&DocumentRow {
+            doc_id: Text(&r.doc.doc_id),
+            source: Text(&r.doc.source),
+            title: r.doc.title.as_deref().map(Text),
+            published: r.doc.published.as_deref(),
+            language: r.lang.code,
+            language_confidence: Num(r.lang.confidence),
+            chars: r.chars,
+            sentences: r.sentences,
+            tokens: r.tokens,
+            words: r.words,
+            unique_terms: r.unique_terms,
+            language_reliable: r.lang.reliable,
+            url: r.doc.url.as_deref().map(Text),
+            path: Text(&r.doc.path),
+            line: r.doc.line,
+        })?;
+    }
+    written.push(t.finish()?);
+
+    let n_docs = corpus.n_docs;
+    let mut t = staging.table("terms.csv", TermRow::HEADER)?;
+    let mut spool = terms.reader()?;
+    for r in &records {
+        let bytes = spool.read(r.terms)?;
+        let text = std::str::from_utf8(bytes).map_err(io::Error::other)?;
+        for line in text.lines() {
+            let mut f = line.splitn(4, '\t');
+            let (n, stem, term, count) = (f.next(), f.next(), f.next(), f.next());
+            let (Some(n), Some(stem), Some(term), Some(count)) = (n, stem, term, count) else {
+                return Err(io::Error::other("corrupt terms spool"));
+            };
+            let n: u8 = n.parse().map_err(io::Error::other)?;
+            let count: u32 = count.parse().map_err(io::Error::other)?;
+            let df = corpus.df(r.lang.code, n, stem);
+            let tf = tf(count, r.words as u32);
+            let idf = idf(n_docs, df);
+            t.row(&TermRow {
+                doc_id: Text(&r.doc.doc_id),
+                term: Text(term),
+                stem: Text(stem),
+                n,
+                count,
+                tf: Num(tf),
+                df,
+                idf: Num(idf),
+                tfidf: Num(tf * idf),
+            })?;
+        }
+    }
+    written.push(t.finish()?);
+
+    let mut t = staging.table("corpus_terms.csv", CorpusTermRow::HEADER)?;
+    for (lang, n, stem, ct) in corpus.sorted() {
+        t.row(&CorpusTermRow {
+            term: Text(ct.term()),
+            stem: Text(stem),
+            n,
+            language: lang,
+            docs: ct.docs,
+            count: ct.count,
+            idf: Num(idf(n_docs, ct.docs)),
+        })?;
+    }
+    written.push(t.finish()?);
+
+    for (emit, spool, name, header) in [
+        (
+            cfg.pipeline.emit_sentences,
+            sentences,
+            "sentences.csv",
+            SentenceRow::HEADER,
+        ),
+        (
+            cfg.pipeline.emit_tokens,
+            tokens,
+            "tokens.csv",
+            TokenRow::HEADER,
+        ),
+    ] {
+        let which = name == "sentences.csv";
+        if !emit {
+            continue;
+        }
+        let mut t = staging.table(name, header)?;
+        let mut spool = spool.reader()?;
+        for r in &records {
+            t.raw(spool.read(if which { r.sentence_rows } else { r.token_rows })?)?;
+        }
+        written.push(t.finish()?);
+    }
+
+    diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+    let mut t = staging.table("diagnostics.csv", DiagnosticRow::HEADER)?;
+    for d in diagnostics.iter() {
+        t.row(&DiagnosticRow {
+            path: Text(&d.path),
+            line: d.line,
+            severity: d.severity.as_str(),
+            message: Text(&d.message),
+        })?;
+    }
+    written.push(t.finish()?);
+    Ok((summary, written, times))
+}
+
+fn run_json(
+    cfg: &RunConfig,
+    s: &Summary,
+    times: &StageTimes,
+    read: Duration,
+    merge: Duration,
+    write: Duration,
+) -> String {
+    let value = serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "arguments": cfg.arguments,
+        "inputs": cfg.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "output": cfg.output.display().to_string(),
+        "threads": if cfg.jobs == 0 { rayon::current_num_threads() } else { cfg.jobs },
+        "counts": {
+            "documents": s.documents,
+            "errors": s.errors,
+            "warnings": s.warnings,
+            "input_bytes": s.input_bytes,
+            "text_bytes": s.text_bytes,
+        },
+        "languages": s.languages,
+        "files": s.files,
+        "seconds": {
+            "total": s.seconds,
+            "read": read.as_secs_f64(),
+            "language": times.language.as_secs_f64(),
+            "segment": times.segment.as_secs_f64(),
+            "lexicon": times.lexicon.as_secs_f64(),
+            "terms": times.terms.as_secs_f64(),
+            "rows": times.rows.as_secs_f64(),
+            "merge": merge.as_secs_f64(),
+            "write": write.as_secs_f64(),
+        },
+        "note": "stage seconds are summed over worker threads; total is wall-clock",
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
