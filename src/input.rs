@@ -417,6 +417,8 @@ fn read_jsonl(file: &InputFile, emit: &mut dyn FnMut(Item)) {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
+        let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
         let (text, repaired) = text_of(bytes);
         if repaired && !warned_encoding {
             warned_encoding = true;

@@ -9,7 +9,7 @@ use crate::lexicon::Lexicon;
 use whatlang::{Lang, Script, detect};
 
 /// How much of a document detection reads.
-pub const SAMPLE_BYTES: usize = 16 * 1024;
+pub const SAMPLE_BYTES: usize = 4 * 1024;
 
 /// The language of one document.
 #[derive(Clone, Debug, PartialEq)]

@@ -212,9 +212,9 @@ fn print_summary(s: &Summary) {
         .join(", ");
     let mb = s.input_bytes as f64 / 1e6;
     eprintln!(
-        "newslens: {} documents ({langs}) from {:.1} MB in {:.2} s ({:.1} MB/s)",
+        "newslens: {} documents ({langs}) from {} in {:.2} s ({:.1} MB/s)",
         s.documents,
-        mb,
+        human_bytes(s.input_bytes),
         s.seconds,
         if s.seconds > 0.0 { mb / s.seconds } else { 0.0 }
     );
@@ -235,4 +235,13 @@ fn print_summary(s: &Summary) {
         }
     }
     eprintln!("  wrote {}: {}", s.output.display(), s.files.join(", "));
+}
+
+fn human_bytes(b: u64) -> String {
+    match b {
+        0..1_000 => format!("{b} B"),
+        1_000..1_000_000 => format!("{:.1} kB", b as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        _ => format!("{:.2} GB", b as f64 / 1e9),
+    }
 }

@@ -257,6 +257,9 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
     let started = Instant::now();
     let (files, mut diagnostics) = input::discover(&cfg.inputs, &cfg.read);
     if files.is_empty() {
+        if let Some(d) = diagnostics.iter().find(|d| d.severity == Severity::Error) {
+            return Err(RunError::NoInputs(format!("{}: {}", d.path, d.message)));
+        }
         let named = cfg
             .inputs
             .iter()

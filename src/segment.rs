@@ -335,7 +335,7 @@ fn plain(text: &str, s: usize, e: usize, rules: &Rules, out: &mut Vec<Token>) {
             // abbreviation or ordinal: keep the period
             if k < segs.len() && &text[segs[k].0..segs[k].1] == "." {
                 let keep = match kind {
-                    TokenKind::Word => is_abbreviation(&text[a..b], text, segs[k].1),
+                    TokenKind::Word => is_abbreviation(&text[a..b], text, segs[k].1, rules),
                     TokenKind::Number => ordinal_dots && is_ordinal(&text[a..b], text, segs[k].1),
                     _ => false,
                 };
@@ -482,7 +482,8 @@ const ABBREVIATIONS: &[&str] = &[
     "mon", "tue", "tues", "thu", "thur", "thurs", "fri", // other
     "vs", "etc", "approx", "dept", "est", "ave", "blvd", "rd", "mt", "ft", "al", "cf", "ca", "bzw",
     "usw", "vgl", "nr", "str", "ggf", "evtl", "av", "env", "ex", "págs", "pág", "núm", "sres",
-    "ud", "uds", "ss", "sig", "tel", "ref",
+    "ud", "uds", "ss", "sig", "tel", "ref", "chr", "mrd", "mio", "jh", "jhd", "bspw", "inkl",
+    "zzgl", "abs", "tsd",
 ];
 
 /// Abbreviations that keep their period only before a number (`No. 3`, `p. 12`).
@@ -490,7 +491,7 @@ const NUMBER_ABBREVIATIONS: &[&str] =
     &["no", "nos", "vol", "fig", "p", "pp", "art", "ch", "n", "nº"];
 
 /// Does `word` followed by a period (ending at byte `after`) form an abbreviation?
-fn is_abbreviation(word: &str, text: &str, after: usize) -> bool {
+fn is_abbreviation(word: &str, text: &str, after: usize, rules: &Rules) -> bool {
     if word.contains('.') {
         // U.S, e.g, a.m, Ph.D: short letter groups joined by periods
         return word
@@ -505,6 +506,15 @@ fn is_abbreviation(word: &str, text: &str, after: usize) -> bool {
     }
     if word.chars().count() > 6 {
         return false;
+    }
+    // German `v. Chr.`, `z. B.`, `u. a.`: a lower-case letter before another word
+    if rules.ordinal_dots
+        && word.len() == 1
+        && word.chars().all(char::is_lowercase)
+        && text[after..].starts_with(' ')
+        && next_char(text, after).is_some_and(char::is_alphabetic)
+    {
+        return true;
     }
     let lower = word.to_lowercase();
     if ABBREVIATIONS.contains(&lower.as_str()) {
@@ -769,6 +779,10 @@ mod tests {
         assert_eq!(
             render("Es waren 12. Dann", "eng"),
             "Es waren 12/number ./punct | Dann"
+        );
+        assert_eq!(
+            render("Im 3. Jh. v. Chr. gab es z. B. Krieg.", "deu"),
+            "Im 3./number Jh. v. Chr. gab es z. B. Krieg ./punct"
         );
     }
 

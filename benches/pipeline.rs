@@ -1,0 +1,127 @@
+//! Throughput of each per-document stage and of the whole map, on the bundled corpus
+//! (seeds/ + corpus/: English and French Wikinews, PUD excerpts in seven languages).
+//! Each benchmark first asserts what it computes, so a fast wrong answer cannot pass.
+//! Run with `cargo bench`; criterion reports MB/s (Throughput::Bytes).
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use newslens::input::{self, Document, Item, ReadOptions};
+use newslens::language::detect_language;
+use newslens::lexicon::{Lexicon, annotate};
+use newslens::pipeline::{Options, analyze};
+use newslens::segment::segment;
+use newslens::terms::count_terms;
+use std::hint::black_box;
+use std::path::PathBuf;
+
+fn corpus() -> Vec<Document> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let (files, _) = input::discover(
+        &[root.join("seeds"), root.join("corpus")],
+        &ReadOptions::default(),
+    );
+    let mut docs = Vec::new();
+    for f in &files {
+        input::read(f, &ReadOptions::default(), &mut |item| {
+            if let Item::Doc(d) = item {
+                docs.push(d);
+            }
+        });
+    }
+    docs
+}
+
+fn stages(c: &mut Criterion) {
+    let docs = corpus();
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    assert_eq!(docs.len(), 1 + 43 + 100 + 1505, "bundled corpus changed");
+    let langs: Vec<&'static str> = docs.iter().map(|d| detect_language(&d.text).code).collect();
+
+    let mut g = c.benchmark_group("stage");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(20);
+
+    g.bench_function("language", |b| {
+        b.iter(|| {
+            let n = docs
+                .iter()
+                .filter(|d| detect_language(black_box(&d.text)).code == "eng")
+                .count();
+            assert!(n > 250, "English documents: {n}");
+        })
+    });
+
+    let tokens: usize = docs
+        .iter()
+        .zip(&langs)
+        .map(|(d, l)| segment(&d.text, l).tokens.len())
+        .sum();
+    assert!((140_000..200_000).contains(&tokens), "tokens: {tokens}");
+    g.bench_function("segment", |b| {
+        b.iter(|| {
+            let n: usize = docs
+                .iter()
+                .zip(&langs)
+                .map(|(d, l)| segment(black_box(&d.text), l).tokens.len())
+                .sum();
+            assert_eq!(n, tokens);
+        })
+    });
+
+    let segs: Vec<_> = docs
+        .iter()
+        .zip(&langs)
+        .map(|(d, l)| segment(&d.text, l))
+        .collect();
+    g.bench_function("lexicon", |b| {
+        b.iter(|| {
+            let n: usize = docs
+                .iter()
+                .zip(&langs)
+                .zip(&segs)
+                .map(|((d, l), s)| {
+                    annotate(black_box(&d.text), &s.tokens, Lexicon::get(l))
+                        .token_forms
+                        .len()
+                })
+                .sum();
+            assert_eq!(n, tokens);
+        })
+    });
+
+    let anns: Vec<_> = docs
+        .iter()
+        .zip(&langs)
+        .zip(&segs)
+        .map(|((d, l), s)| annotate(&d.text, &s.tokens, Lexicon::get(l)))
+        .collect();
+    let terms: usize = segs
+        .iter()
+        .zip(&anns)
+        .map(|(s, a)| count_terms(s, a, 3).terms.len())
+        .sum();
+    g.bench_function("terms", |b| {
+        b.iter(|| {
+            let n: usize = segs
+                .iter()
+                .zip(&anns)
+                .map(|(s, a)| count_terms(black_box(s), a, 3).terms.len())
+                .sum();
+            assert_eq!(n, terms);
+        })
+    });
+
+    g.bench_function("analyze (all per-document stages)", |b| {
+        let opts = Options::default();
+        b.iter(|| {
+            let n: usize = docs
+                .iter()
+                .map(|d| analyze(black_box(d.clone()), &opts).terms.terms.len())
+                .sum();
+            assert!(n > terms / 2, "terms: {n}");
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Scores newslens with the published evaluation sets in ../shared/eval, through the real CLI.
+#
+#   scripts/eval.sh [segmentation|langid|all]   (default: all)
+#
+# Builds the release binary, strips each gold file to id + text (strip.py), runs
+# `newslens run`, and prints each scorer's last line. Figures are what the README and the
+# closing notes report. Needs python3; ../shared/eval must exist (it is not bundled).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVAL=${EVAL:-../shared/eval}
+[ -d "$EVAL" ] || { echo "eval: $EVAL not found (it is not bundled); nothing scored"; exit 0; }
+what=${1:-all}
+cargo build --release --quiet
+BIN=target/release/newslens
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+segmentation() {
+  for gold in "$EVAL"/segmentation/*.jsonl; do
+    name=$(basename "$gold" .jsonl)
+    python3 "$EVAL/strip.py" "$gold" "$TMP/$name.jsonl"
+    "$BIN" run "$TMP/$name.jsonl" -o "$TMP/$name" --emit tokens,sentences -q || true
+    echo "segmentation $name $(python3 "$EVAL/score_segmentation.py" "$gold" "$TMP/$name" | tail -1)"
+  done
+}
+
+langid() {
+  python3 "$EVAL/strip.py" "$EVAL/langid/dev.jsonl" "$TMP/langid.jsonl"
+  "$BIN" run "$TMP/langid.jsonl" -o "$TMP/langid" -q || true
+  for kind in sentence word_pair word; do
+    python3 "$EVAL/score_langid.py" "$EVAL/langid/dev.jsonl" "$TMP/langid" --kind "$kind" > "$TMP/langid-$kind.txt"
+    echo "langid $kind (75 languages) $(tail -1 "$TMP/langid-$kind.txt")"
+    python3 - "$TMP/langid-$kind.txt" "$kind" <<'PY'
+import sys
+common = "eng deu fra spa ita por nld swe nob dan fin rus hun ron tur ell ara tam zho jpn kor pol ces ukr".split()
+acc = {}
+for line in open(sys.argv[1]):
+    for cell in line.split():
+        if "=" in cell and not cell.startswith("langid"):
+            k, v = cell.split("=")
+            acc[k] = float(v)
+got = [acc[l] for l in common if l in acc]
+print(f"langid {sys.argv[2]} (24 common languages) mean={sum(got)/len(got):.4f} over {len(got)}")
+PY
+  done
+}
+
+case "$what" in
+  segmentation) segmentation ;;
+  langid) langid ;;
+  all) segmentation; langid ;;
+  *) echo "usage: scripts/eval.sh [segmentation|langid|all]"; exit 2 ;;
+esac
