@@ -13,7 +13,7 @@ use crate::decode::decode;
 use crate::diagnostics::Diagnostic;
 use std::collections::HashSet;
 use std::fs;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// One article, ready for the pipeline.
@@ -69,12 +69,56 @@ pub struct InputFile {
 }
 
 /// Options that change how records are read.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ReadOptions {
     /// CSV column holding the article text (default `text`).
     pub text_column: Option<String>,
     /// CSV delimiter, overriding detection.
     pub delimiter: Option<u8>,
+    /// Longest document analysed, in bytes of text; a longer one is cut (at a paragraph or
+    /// sentence end where possible) and reported.
+    pub max_doc_bytes: usize,
+}
+
+/// Default of `--max-doc-bytes`: far above any news article, far below memory trouble.
+pub const DEFAULT_MAX_DOC_BYTES: usize = 16 << 20;
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            text_column: None,
+            delimiter: None,
+            max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
+        }
+    }
+}
+
+/// Cuts `text` to at most `max` bytes, at the last paragraph break, line break or sentence
+/// end in the final tenth when there is one, else at a character boundary. Returns whether it
+/// cut.
+pub fn truncate_text(text: &mut String, max: usize) -> bool {
+    if text.len() <= max {
+        return false;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let floor = end - end / 10;
+    let window = &text[floor..end];
+    let cut = ["\n\n", "\n", ". "]
+        .iter()
+        .find_map(|sep| window.rfind(sep).map(|i| floor + i + sep.len()))
+        .unwrap_or(end);
+    text.truncate(cut);
+    true
+}
+
+fn too_long(len: u64, max: usize) -> String {
+    format!(
+        "document is {} bytes, over --max-doc-bytes {max}: only its first {max} bytes were analysed (split the file, or raise --max-doc-bytes)",
+        len
+    )
 }
 
 /// What a reader hands on: a document, or a diagnostic.
@@ -271,14 +315,21 @@ fn walk(
 /// Reads one file, handing each document or diagnostic to `emit` in file order.
 pub fn read(file: &InputFile, opts: &ReadOptions, emit: &mut dyn FnMut(Item)) {
     match file.format {
-        Format::Text => read_text(file, emit),
-        Format::Jsonl => read_jsonl(file, emit),
+        Format::Text => read_text(file, opts.max_doc_bytes, emit),
+        Format::Jsonl => read_jsonl(file, opts.max_doc_bytes, emit),
         Format::Csv(delim) => read_csv(file, delim, opts, emit),
     }
 }
 
-fn read_text(file: &InputFile, emit: &mut dyn FnMut(Item)) {
-    let bytes = match fs::read(&file.path) {
+fn read_text(file: &InputFile, max: usize, emit: &mut dyn FnMut(Item)) {
+    let read = fs::File::open(&file.path).and_then(|f| {
+        let len = f.metadata()?.len();
+        let mut bytes = Vec::with_capacity(len.min(max as u64 + 4) as usize);
+        // a few bytes over the limit so a cut never splits a UTF-8 sequence we could keep
+        f.take(max as u64 + 4).read_to_end(&mut bytes)?;
+        Ok((bytes, len))
+    });
+    let (mut bytes, len) = match read {
         Ok(b) => b,
         Err(e) => {
             emit(Item::Diag(Diagnostic::error(
@@ -289,6 +340,15 @@ fn read_text(file: &InputFile, emit: &mut dyn FnMut(Item)) {
             return;
         }
     };
+    let cut = len > bytes.len() as u64 || bytes.len() > max;
+    if cut {
+        // drop an incomplete UTF-8 sequence at the cut
+        if let Err(e) = std::str::from_utf8(&bytes)
+            && e.error_len().is_none()
+        {
+            bytes.truncate(e.valid_up_to());
+        }
+    }
     let decoded = match decode(&bytes) {
         Ok(d) => d,
         Err(e) => {
@@ -300,8 +360,16 @@ fn read_text(file: &InputFile, emit: &mut dyn FnMut(Item)) {
             return;
         }
     };
-    if let Some(w) = decoded.warning {
+    let mut decoded = decoded;
+    if let Some(w) = decoded.warning.take() {
         emit(Item::Diag(Diagnostic::warning(&file.display, None, w)));
+    }
+    if truncate_text(&mut decoded.text, max) || cut {
+        emit(Item::Diag(Diagnostic::warning(
+            &file.display,
+            None,
+            too_long(len, max),
+        )));
     }
     let header = crate::meta::from_header(&decoded.text);
     emit(Item::Doc(Document {
@@ -329,8 +397,8 @@ struct Fields {
     language: Option<String>,
 }
 
-fn record_doc(file: &InputFile, line: u64, f: Fields, emit: &mut dyn FnMut(Item)) {
-    let Some(text) = f.text.filter(|t| !t.trim().is_empty()) else {
+fn record_doc(file: &InputFile, line: u64, max: usize, f: Fields, emit: &mut dyn FnMut(Item)) {
+    let Some(mut text) = f.text.filter(|t| !t.trim().is_empty()) else {
         emit(Item::Diag(Diagnostic::error(
             &file.display,
             Some(line),
@@ -338,6 +406,14 @@ fn record_doc(file: &InputFile, line: u64, f: Fields, emit: &mut dyn FnMut(Item)
         )));
         return;
     };
+    let len = text.len() as u64;
+    if truncate_text(&mut text, max) {
+        emit(Item::Diag(Diagnostic::warning(
+            &file.display,
+            Some(line),
+            too_long(len, max),
+        )));
+    }
     let published = match f
         .published
         .as_deref()
@@ -379,7 +455,34 @@ fn text_of(bytes: &[u8]) -> (String, bool) {
     }
 }
 
-fn read_jsonl(file: &InputFile, emit: &mut dyn FnMut(Item)) {
+/// Reads one line into `buf`, keeping at most `limit` bytes of it; returns the line's full
+/// length (0 at the end of the file).
+fn read_line_bounded(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> io::Result<usize> {
+    let mut total = 0;
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(total);
+        }
+        let (used, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = limit.saturating_sub(buf.len());
+        buf.extend_from_slice(&chunk[..used.min(room)]);
+        reader.consume(used);
+        total += used;
+        if done {
+            return Ok(total);
+        }
+    }
+}
+
+fn read_jsonl(file: &InputFile, max: usize, emit: &mut dyn FnMut(Item)) {
     let f = match fs::File::open(&file.path) {
         Ok(f) => f,
         Err(e) => {
@@ -397,8 +500,21 @@ fn read_jsonl(file: &InputFile, emit: &mut dyn FnMut(Item)) {
     let mut warned_encoding = false;
     loop {
         buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
+        // JSON escapes can double a text's size; a line longer than that is skipped unread
+        let limit = max.saturating_mul(2).saturating_add(4096);
+        match read_line_bounded(&mut reader, &mut buf, limit) {
             Ok(0) => break,
+            Ok(n) if n > limit => {
+                line += 1;
+                emit(Item::Diag(Diagnostic::error(
+                    &file.display,
+                    Some(line),
+                    format!(
+                        "line is {n} bytes, too long for --max-doc-bytes {max}; line skipped (raise --max-doc-bytes)"
+                    ),
+                )));
+                continue;
+            }
             Ok(_) => {}
             Err(e) => {
                 emit(Item::Diag(Diagnostic::error(
@@ -483,7 +599,7 @@ fn read_jsonl(file: &InputFile, emit: &mut dyn FnMut(Item)) {
             url: scalar("url"),
             language: scalar("language").or_else(|| scalar("lang")),
         };
-        record_doc(file, line, fields, emit);
+        record_doc(file, line, max, fields, emit);
     }
 }
 
@@ -517,7 +633,11 @@ fn read_csv(file: &InputFile, delim: u8, opts: &ReadOptions, emit: &mut dyn FnMu
         delim
     };
     let bom = head.starts_with(b"\xEF\xBB\xBF");
-    let chained = std::io::Cursor::new(if bom { head[3..].to_vec() } else { head }).chain(f);
+    let quotes = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let chained = QuoteCounter {
+        inner: std::io::Cursor::new(if bom { head[3..].to_vec() } else { head }).chain(f),
+        quotes: quotes.clone(),
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delim)
         .flexible(true)
@@ -555,6 +675,7 @@ fn read_csv(file: &InputFile, delim: u8, opts: &ReadOptions, emit: &mut dyn FnMu
     let date_col = col("published").or_else(|| col("date"));
     let lang_col = col("language").or_else(|| col("lang"));
     let mut warned_encoding = false;
+    let mut last_line = 1;
     let mut record = csv::ByteRecord::new();
     loop {
         match reader.read_byte_record(&mut record) {
@@ -604,7 +725,31 @@ fn read_csv(file: &InputFile, delim: u8, opts: &ReadOptions, emit: &mut dyn FnMu
             url: get(url_col),
             language: get(lang_col),
         };
-        record_doc(file, line, fields, emit);
+        last_line = line;
+        record_doc(file, line, opts.max_doc_bytes, fields, emit);
+    }
+    // well-formed CSV has an even number of quote characters (escaped quotes are doubled)
+    if quotes.get() % 2 == 1 {
+        emit(Item::Diag(Diagnostic::warning(
+            &file.display,
+            Some(last_line),
+            "unbalanced quotes: a quoted field runs to the end of the file, so rows after it were read as its text; fix the quoting",
+        )));
+    }
+}
+
+/// Counts the quote characters of a CSV file as they are read.
+struct QuoteCounter<R> {
+    inner: R,
+    quotes: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for QuoteCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let q = buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
+        self.quotes.set(self.quotes.get() + q);
+        Ok(n)
     }
 }
 
@@ -618,6 +763,34 @@ mod tests {
         assert_eq!(sniff_delimiter(b"id;text;title\n1;a,b;c"), b';');
         assert_eq!(sniff_delimiter(b"id\ttext\n"), b'\t');
         assert_eq!(sniff_delimiter(b"text\n"), b',');
+    }
+
+    #[test]
+    fn truncation() {
+        let mut t = format!("{}\n\n{}", "x".repeat(95), "y".repeat(20));
+        assert!(truncate_text(&mut t, 100));
+        assert_eq!(t, format!("{}\n\n", "x".repeat(95)));
+        let mut t = "abcdefghij".repeat(3);
+        assert!(truncate_text(&mut t, 7));
+        assert_eq!(t, "abcdefg");
+        let mut t = "ééééé".to_string();
+        assert!(truncate_text(&mut t, 5));
+        assert_eq!(t, "éé");
+        let mut t = "short".to_string();
+        assert!(!truncate_text(&mut t, 5));
+    }
+
+    #[test]
+    fn bounded_lines() {
+        let mut r = std::io::Cursor::new(b"0123456789\nab\n".to_vec());
+        let mut buf = Vec::new();
+        assert_eq!(read_line_bounded(&mut r, &mut buf, 4).unwrap(), 11);
+        assert_eq!(buf, b"0123");
+        buf.clear();
+        assert_eq!(read_line_bounded(&mut r, &mut buf, 4).unwrap(), 3);
+        assert_eq!(buf, b"ab\n");
+        buf.clear();
+        assert_eq!(read_line_bounded(&mut r, &mut buf, 4).unwrap(), 0);
     }
 
     #[test]

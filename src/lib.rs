@@ -8,6 +8,7 @@ pub mod meta;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;
+pub mod publish;
 pub mod run;
 pub mod segment;
 pub mod terms;

@@ -86,6 +86,10 @@ struct RunArgs {
     /// Field delimiter of CSV inputs (default: detected from the header line).
     #[arg(long, value_name = "CHAR")]
     delimiter: Option<char>,
+    /// Longest document analysed, in bytes; a longer one is cut (at a paragraph end where
+    /// possible) and reported in diagnostics.csv.
+    #[arg(long, value_name = "BYTES", default_value_t = newslens::input::DEFAULT_MAX_DOC_BYTES)]
+    max_doc_bytes: usize,
     /// Start every CSV with a UTF-8 byte-order mark, so Excel shows accents correctly.
     #[arg(long)]
     bom: bool,
@@ -168,6 +172,7 @@ fn main() -> ExitCode {
         read: ReadOptions {
             text_column: args.text_column.clone(),
             delimiter,
+            max_doc_bytes: args.max_doc_bytes.max(1),
         },
         bom: args.bom,
         arguments: std::env::args().collect(),

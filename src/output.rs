@@ -4,16 +4,14 @@
 //! fixed header ([`Row::HEADER`]) written even when it has no rows. Text cells that a spreadsheet
 //! would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) get a
 //! leading `'` ([`guard`]); numbers are written plainly, floats in their shortest exact form.
-//! Files are written into a staging folder inside the output folder and renamed into place only
-//! when the run completes ([`Staging`]), `run.json` last: a killed run never leaves a
-//! half-written CSV that looks complete.
+//! Where the files go and how they are published is [`crate::publish`]'s job.
 
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 
 /// Makes a text cell safe to open in a spreadsheet: a leading `'` before `= + - @ \t \r`.
@@ -197,11 +195,13 @@ impl Write for Shared {
     }
 }
 
-/// One output table being written into the staging folder.
+/// One output table being written (into the staging folder, see [`crate::publish`]).
 pub struct Table {
     name: &'static str,
     file: Shared,
     writer: csv::Writer<Shared>,
+    rows: u64,
+    done: Rc<RefCell<Vec<(&'static str, u64)>>>,
 }
 
 impl Table {
@@ -212,11 +212,14 @@ impl Table {
 
     /// Appends one row.
     pub fn row<R: Row>(&mut self, row: &R) -> io::Result<()> {
+        self.rows += 1;
         self.writer.serialize(row).map_err(csv_io)
     }
 
-    /// Appends bytes that are already CSV rows of this table.
+    /// Appends bytes that are already CSV rows of this table, one row per line (true of the
+    /// token and sentence rows: no cell of theirs holds a line break).
     pub fn raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.rows += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
         self.writer.flush()?;
         self.file.write_all(bytes)
     }
@@ -227,7 +230,33 @@ impl Table {
         let mut file = self.file.0.borrow_mut();
         file.flush()?;
         file.get_ref().sync_all()?;
+        self.done.borrow_mut().push((self.name, self.rows));
         Ok(self.name)
+    }
+
+    /// Creates the table file `path` with its BOM (if asked) and header; `done` receives the
+    /// table's name and row count when it is finished.
+    pub fn create(
+        name: &'static str,
+        path: &Path,
+        header: &[&str],
+        bom: bool,
+        done: Rc<RefCell<Vec<(&'static str, u64)>>>,
+    ) -> io::Result<Table> {
+        let mut file = BufWriter::with_capacity(1 << 16, File::create(path)?);
+        if bom {
+            file.write_all(b"\xEF\xBB\xBF")?;
+        }
+        let file = Shared(Rc::new(RefCell::new(file)));
+        let mut writer = csv_writer(file.clone());
+        writer.write_record(header).map_err(csv_io)?;
+        Ok(Table {
+            name,
+            file,
+            writer,
+            rows: 0,
+            done,
+        })
     }
 }
 
@@ -236,15 +265,6 @@ fn csv_io(e: csv::Error) -> io::Error {
         csv::ErrorKind::Io(e) => e,
         other => io::Error::other(format!("{other:?}")),
     }
-}
-
-/// The staging folder of one run, inside the output folder. Files are created here and moved
-/// into the output folder together by [`Staging::publish`]; dropped unpublished, it is removed.
-pub struct Staging {
-    dir: PathBuf,
-    out: PathBuf,
-    bom: bool,
-    published: bool,
 }
 
 /// Every file a run may publish; stale ones from an earlier run are removed on publishing.
@@ -257,74 +277,6 @@ pub const OUTPUT_FILES: &[&str] = &[
     "tokens.csv",
     "run.json",
 ];
-
-impl Staging {
-    /// Creates `OUT/.newslens-staging-PID` (and OUT itself if needed).
-    pub fn create(out: &Path, bom: bool) -> io::Result<Staging> {
-        fs::create_dir_all(out)?;
-        let dir = out.join(format!(".newslens-staging-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir)?;
-        }
-        fs::create_dir(&dir)?;
-        Ok(Staging {
-            dir,
-            out: out.to_path_buf(),
-            bom,
-            published: false,
-        })
-    }
-
-    /// The staging folder (for spool files).
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    /// Starts a table: creates the file and writes the BOM (with `--bom`) and the header.
-    pub fn table(&self, name: &'static str, header: &[&str]) -> io::Result<Table> {
-        let mut file = BufWriter::with_capacity(1 << 16, File::create(self.dir.join(name))?);
-        if self.bom {
-            file.write_all(b"\xEF\xBB\xBF")?;
-        }
-        let file = Shared(Rc::new(RefCell::new(file)));
-        let mut writer = csv_writer(file.clone());
-        writer.write_record(header).map_err(csv_io)?;
-        Ok(Table { name, file, writer })
-    }
-
-    /// Moves the finished files into the output folder, `run.json` (written from `run_json`)
-    /// last, removes outputs of earlier runs that this run did not produce, then the staging
-    /// folder.
-    pub fn publish(mut self, files: &[&str], run_json: &str) -> io::Result<()> {
-        for name in files {
-            fs::rename(self.dir.join(name), self.out.join(name))?;
-        }
-        for stale in OUTPUT_FILES
-            .iter()
-            .filter(|f| !files.contains(f) && **f != "run.json")
-        {
-            let path = self.out.join(stale);
-            if path.exists() {
-                fs::remove_file(path)?;
-            }
-        }
-        let tmp = self.dir.join("run.json");
-        let mut f = File::create(&tmp)?;
-        f.write_all(run_json.as_bytes())?;
-        f.sync_all()?;
-        fs::rename(&tmp, self.out.join("run.json"))?;
-        self.published = true;
-        fs::remove_dir_all(&self.dir)
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.published {
-            let _ = fs::remove_dir_all(&self.dir);
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -14,10 +14,10 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::input::{self, Document, Item, ReadOptions};
 use crate::language::LangInfo;
 use crate::output::{
-    CorpusTermRow, DiagnosticRow, DocumentRow, Num, Row, SentenceRow, Staging, TermRow, Text,
-    TokenRow,
+    CorpusTermRow, DiagnosticRow, DocumentRow, Num, Row, SentenceRow, TermRow, Text, TokenRow,
 };
 use crate::pipeline::{Analysis, Options, StageTimes, analyze};
+use crate::publish::{PublishError, Staging};
 use crate::terms::{CorpusTerms, idf, tf};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -271,12 +271,20 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
         )));
     }
     check_output(cfg)?;
-    let staging = Staging::create(&cfg.output, cfg.bom).map_err(|e| {
-        RunError::Output(
+    let staging = Staging::create(&cfg.output, cfg.bom).map_err(|e| match e {
+        PublishError::Busy(_) => RunError::Output(cfg.output.clone(), e.to_string()),
+        PublishError::Io(e) => RunError::Output(
             cfg.output.clone(),
             format!("cannot write here ({e}); choose another folder with -o"),
-        )
+        ),
     })?;
+    if let Some(pid) = staging.stale_lock() {
+        diagnostics.push(Diagnostic::info(
+            cfg.output.display().to_string(),
+            None,
+            format!("lock file of an earlier run (process {pid}) that no longer runs was replaced"),
+        ));
+    }
     let write_err = |e: io::Error| RunError::Write(cfg.output.clone(), e);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.jobs)
@@ -394,7 +402,10 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
     summary.files = files_written.clone();
     summary.output = cfg.output.clone();
     summary.diagnostics = diagnostics;
-    let run_json = run_json(cfg, &summary, &times, read_time, merge_time, write_time);
+    let rows = staging.finished();
+    let run_json = run_json(
+        cfg, &summary, &rows, &times, read_time, merge_time, write_time,
+    );
     staging
         .publish(&files_written, &run_json)
         .map_err(write_err)?;
@@ -541,6 +552,7 @@ fn write_tables(
 fn run_json(
     cfg: &RunConfig,
     s: &Summary,
+    rows: &[(&str, u64)],
     times: &StageTimes,
     read: Duration,
     merge: Duration,
@@ -560,7 +572,10 @@ fn run_json(
             "text_bytes": s.text_bytes,
         },
         "languages": s.languages,
-        "files": s.files,
+        "files": rows
+            .iter()
+            .map(|(name, n)| (name.to_string(), serde_json::json!({ "rows": n })))
+            .collect::<serde_json::Map<String, serde_json::Value>>(),
         "seconds": {
             "total": s.seconds,
             "read": read.as_secs_f64(),

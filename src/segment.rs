@@ -238,16 +238,24 @@ fn word_run(s: &str) -> usize {
 /// Length of a URL at the start of `s` (no white space inside): trailing punctuation that
 /// belongs to the sentence is left out, a closing bracket only when the URL has no opening one.
 fn trim_url(s: &str) -> usize {
+    // bracket balance of the whole candidate, updated as characters are stripped (linear)
+    let mut parens = s.matches('(').count() as isize - s.matches(')').count() as isize;
+    let mut brackets = s.matches('[').count() as isize - s.matches(']').count() as isize;
     let mut end = s.len();
     while let Some(c) = s[..end].chars().next_back() {
         let strip = match c {
             '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '”' | '’' | '»' | '>' => true,
-            ')' => s[..end].matches('(').count() < s[..end].matches(')').count(),
-            ']' => s[..end].matches('[').count() < s[..end].matches(']').count(),
+            ')' => parens < 0,
+            ']' => brackets < 0,
             _ => false,
         };
         if !strip {
             break;
+        }
+        match c {
+            ')' => parens += 1,
+            ']' => brackets += 1,
+            _ => {}
         }
         end -= c.len_utf8();
     }
@@ -360,13 +368,17 @@ fn punct_run(run: &str, next: &str) -> bool {
     let (Some(c), None) = (chars.next(), chars.next()) else {
         return false;
     };
+    // O(1) per step: a run holding a non-terminal mark was built by repeating it, and a run
+    // starting with a terminal mark holds only terminal marks
     let terminal = |c: char| matches!(c, '.' | '!' | '?');
-    run.chars().all(|r| r == c)
+    let first = run.chars().next();
+    let same = first == Some(c)
+        && run.ends_with(c)
         && matches!(
             c,
             '.' | '!' | '?' | '-' | '*' | '=' | '_' | '~' | '#' | '/' | '+'
-        )
-        || terminal(c) && run.chars().all(terminal)
+        );
+    same || (terminal(c) && first.is_some_and(terminal))
 }
 
 /// Language-specific tokenization rules.

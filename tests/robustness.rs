@@ -1,0 +1,355 @@
+//! Nothing lost, nothing crashes: interrupted runs, concurrent runs, oversized and malformed
+//! input, worst-case text, and CSV cells that must survive a round trip.
+
+mod common;
+
+use common::{newslens, root, rows};
+use newslens::segment::segment;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Every file `run.json` lists parses as CSV with the recorded number of rows, and no other
+/// output file is there.
+fn verify_complete(out: &Path) {
+    let run: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("run.json")).expect("run.json present"))
+            .unwrap();
+    let files = run["files"].as_object().unwrap();
+    for (name, info) in files {
+        let mut r = csv::Reader::from_path(out.join(name)).unwrap();
+        let mut n = 0u64;
+        for rec in r.records() {
+            rec.expect("a whole CSV row");
+            n += 1;
+        }
+        assert_eq!(
+            n,
+            info["rows"].as_u64().unwrap(),
+            "{name} does not match run.json"
+        );
+    }
+    for e in fs::read_dir(out).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if !name.starts_with('.') {
+            assert!(
+                name == "run.json" || files.contains_key(&name),
+                "{name} is not in run.json"
+            );
+        }
+    }
+}
+
+#[test]
+fn killed_runs_leave_the_previous_complete_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let args = [
+        "run",
+        "seeds",
+        "corpus",
+        "--emit",
+        "tokens,sentences",
+        "-q",
+        "-o",
+    ];
+    let t0 = Instant::now();
+    newslens().args(args).arg(&out).assert().code(0);
+    let full = t0.elapsed();
+    verify_complete(&out);
+    let first = fs::read(out.join("run.json")).unwrap();
+    let mut replaced = 0;
+    for fraction in [
+        0.02, 0.1, 0.25, 0.4, 0.55, 0.7, 0.8, 0.86, 0.9, 0.93, 0.96, 0.98, 1.0, 1.05,
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_newslens"))
+            .current_dir(root())
+            .args(args)
+            .arg(&out)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full.mul_f64(fraction));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        verify_complete(&out);
+        replaced += (fs::read(out.join("run.json")).unwrap() != first) as usize;
+    }
+    // after all that, a run still goes through (stale lock and staging folders are cleared)
+    newslens().args(args).arg(&out).assert().code(0);
+    verify_complete(&out);
+    let siblings: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        siblings.len(),
+        1,
+        "staging folders left behind: {siblings:?}"
+    );
+    eprintln!("{replaced} of 14 killed runs had already published");
+}
+
+#[test]
+fn a_second_run_into_the_same_folder_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.jsonl");
+    let line = r#"{"id":"ID","text":"The police said the storm closed the port on Tuesday, and officials expect it to reopen on Thursday after inspections. "}"#;
+    let mut s = String::new();
+    for i in 0..60_000 {
+        s.push_str(&line.replace("ID", &i.to_string()));
+        s.push('\n');
+    }
+    fs::write(&big, s).unwrap();
+    let out = dir.path().join("out");
+    let mut first = Command::new(env!("CARGO_BIN_EXE_newslens"))
+        .args(["run", "-q", "--emit", "tokens", "-o"])
+        .arg(&out)
+        .arg(&big)
+        .spawn()
+        .unwrap();
+    let lock = out.join(newslens::publish::LOCK_FILE);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !lock.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let second = newslens()
+        .args(["run", "seeds", "-q", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let still_running = first.try_wait().unwrap().is_none();
+    let status = first.wait().unwrap();
+    assert!(status.success());
+    if still_running {
+        assert_eq!(second.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&second.stderr);
+        assert!(err.contains("another newslens run"), "{err}");
+    }
+    verify_complete(&out);
+    assert_eq!(rows(&out.join("documents.csv")).len(), 60_000);
+}
+
+#[test]
+fn oversized_documents_are_cut_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("in");
+    fs::create_dir(&inp).unwrap();
+    let para = "The committee met again on Monday. Members argued about the budget for hours.\n\n";
+    fs::write(inp.join("long.txt"), para.repeat(2_000)).unwrap();
+    fs::write(
+        inp.join("feed.jsonl"),
+        format!(
+            "{{\"id\":\"big\",\"text\":\"{}\"}}\n{{\"id\":\"huge\",\"text\":\"{}\"}}\n{{\"id\":\"ok\",\"text\":\"Fine.\"}}\n",
+            "word ".repeat(3_000),
+            "x".repeat(300_000)
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    newslens()
+        .arg("run")
+        .arg(&inp)
+        .args(["--max-doc-bytes", "10000", "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let docs = rows(&out.join("documents.csv"));
+    let ids: Vec<&str> = docs.iter().map(|d| d["doc_id"].as_str()).collect();
+    assert_eq!(ids, ["big", "in/long", "ok"]);
+    for d in &docs {
+        assert!(d["chars"].parse::<usize>().unwrap() <= 10_000);
+    }
+    let long = docs.iter().find(|d| d["doc_id"] == "in/long").unwrap();
+    // cut at a paragraph end: whole sentences only
+    assert_eq!(long["sentences"].parse::<usize>().unwrap() % 2, 0);
+    let diags = rows(&out.join("diagnostics.csv"));
+    let msgs: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{}:{}:{}", d["line"], d["severity"], d["message"]))
+        .collect();
+    assert!(msgs.iter().any(|m| m.starts_with("1:warning:document is 15000 bytes, over --max-doc-bytes 10000")), "{msgs:?}");
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("2:error:line is 300024 bytes")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with(":warning:document is 158000 bytes")),
+        "{msgs:?}"
+    );
+}
+
+#[test]
+fn malformed_inputs_of_every_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("in");
+    let deep = (0..40).fold(inp.clone(), |p, i| p.join(format!("d{i}")));
+    fs::create_dir_all(&deep).unwrap();
+    fs::write(deep.join("deep.txt"), "A story found forty folders down.").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&inp, inp.join("d0").join("loop")).unwrap();
+    let utf16: Vec<u8> = "Die Regierung hat am Dienstag ein Gesetz beschlossen."
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    fs::write(inp.join("utf16-nobom.txt"), utf16).unwrap();
+    fs::write(
+        inp.join("cr.txt"),
+        "Headline here\rFirst line of the story.\rSecond line.",
+    )
+    .unwrap();
+    fs::write(
+        inp.join("crlf.txt"),
+        "Headline here\r\nFirst line of the story.\r\nSecond line.\r\n",
+    )
+    .unwrap();
+    fs::write(inp.join("whitespace.txt"), " \t\u{00A0}\n").unwrap();
+    fs::write(inp.join("truncated.txt"), b"Caf\xC3").unwrap();
+    fs::write(
+        inp.join("rtl.txt"),
+        "قال المتحدث باسم الحكومة إن الاجتماع سيعقد يوم الثلاثاء. 👩‍👩‍👧 e\u{301}te\u{301}",
+    )
+    .unwrap();
+    fs::write(
+        inp.join("bad.jsonl"),
+        "{\"id\":\"j1\",\"text\":\"Good record.\"}\n[1,2]\n{\"id\":\"j2\"}\n{\"id\":\"j3\",\"text\":null}\n{\"id\":\"j1\",\"text\":\"Same id.\"}\n",
+    )
+    .unwrap();
+    fs::write(
+        inp.join("semi.csv"),
+        "\u{FEFF}id;title;text\ns1;Semi;\"Texte avec; point-virgule.\"\ns2;Ragged\n",
+    )
+    .unwrap();
+    fs::write(
+        inp.join("quotes.csv"),
+        "id,text\nq1,\"unbalanced quote here\nq2,more\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    newslens()
+        .arg("run")
+        .arg(&inp)
+        .args(["-q", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    verify_complete(&out);
+    let docs = rows(&out.join("documents.csv"));
+    let get = |suffix: &str| {
+        docs.iter()
+            .find(|d| d["doc_id"].ends_with(suffix))
+            .unwrap_or_else(|| panic!("{suffix} missing"))
+    };
+    assert_eq!(get("/deep")["words"], "6");
+    assert_eq!(get("utf16-nobom")["language"], "deu");
+    assert_eq!(get("/cr")["sentences"], "3");
+    assert_eq!(get("/crlf")["sentences"], "3");
+    assert_eq!(get("/rtl")["language"], "ara");
+    assert_eq!(get("/truncated")["chars"], "4");
+    assert_eq!(get("s1")["title"], "Semi");
+    assert!(docs.iter().any(|d| d["doc_id"] == "j1#2"));
+    let diags = rows(&out.join("diagnostics.csv"));
+    let about = |file: &str| -> Vec<String> {
+        diags
+            .iter()
+            .filter(|d| d["path"].ends_with(file))
+            .map(|d| format!("{}:{}:{}", d["line"], d["severity"], d["message"]))
+            .collect()
+    };
+    assert!(about("whitespace.txt")[0].contains("error:empty file"));
+    assert!(about("truncated.txt")[0].contains("warning:not valid UTF-8"));
+    assert!(about("utf16-nobom.txt")[0].contains("warning:UTF-16 without a byte-order mark"));
+    let bad = about("bad.jsonl");
+    assert!(bad[0].starts_with("2:error:not a JSON object"), "{bad:?}");
+    assert!(bad[1].starts_with("3:error:no \"text\" field"), "{bad:?}");
+    assert!(
+        bad[2].starts_with("4:error:field \"text\" is not a string"),
+        "{bad:?}"
+    );
+    assert!(bad[3].starts_with("5:warning:duplicate doc_id"), "{bad:?}");
+    assert!(
+        about("semi.csv")[0].starts_with("3:error:row has 2 fields"),
+        "{:?}",
+        about("semi.csv")
+    );
+    let quotes = about("quotes.csv");
+    assert!(
+        quotes[0].starts_with("2:warning:unbalanced quotes"),
+        "{quotes:?}"
+    );
+    #[cfg(unix)]
+    assert!(diags.iter().any(|d| d["message"].contains("symlink loop")));
+}
+
+#[test]
+fn worst_case_text_stays_linear() {
+    // counts, not clocks: each case must give a small, exact number of tokens
+    let periods = ".".repeat(1_000_000);
+    assert_eq!(segment(&periods, "eng").tokens.len(), 1);
+    let word = "a".repeat(5_000_000);
+    assert_eq!(segment(&word, "eng").tokens.len(), 1);
+    let url = format!("http://x.org/{}", ")".repeat(200_000));
+    assert_eq!(segment(&url, "eng").tokens.len(), 200_001);
+    let ats = "a@".repeat(500_000);
+    assert!(segment(&ats, "eng").tokens.len() <= 1_000_001);
+    let hyphens = "a-".repeat(500_000);
+    assert_eq!(segment(&hyphens, "eng").tokens.len(), 2);
+    let abbrev = "U.S. ".repeat(200_000);
+    let seg = segment(&abbrev, "eng");
+    assert_eq!(seg.tokens.len(), 200_000);
+    assert_eq!(seg.sentences.len(), 1);
+}
+
+#[test]
+fn csv_cells_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("cells.jsonl");
+    let titles = [
+        "Quotes \"inside\" and, commas",
+        "Line\nbreak and\ttab",
+        "=1+2",
+        "+cmd",
+        "-minus",
+        "@at",
+        "Zhōng 中文 عربي Ελληνικά",
+    ];
+    let mut s = String::new();
+    for (i, t) in titles.iter().enumerate() {
+        s.push_str(&serde_json::json!({"id": format!("c{i}"), "title": t, "text": "Markets rose on Monday."}).to_string());
+        s.push('\n');
+    }
+    fs::write(&inp, s).unwrap();
+    let out = dir.path().join("out");
+    newslens()
+        .arg("run")
+        .arg(&inp)
+        .args(["-q", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let docs = rows(&out.join("documents.csv"));
+    for (d, t) in docs.iter().zip(titles) {
+        let want = if t.starts_with(['=', '+', '-', '@']) {
+            format!("'{t}")
+        } else {
+            t.to_string()
+        };
+        assert_eq!(d["title"], want);
+        assert_eq!(d["chars"], "23");
+    }
+    // Python's csv module reads the same values
+    let py = Command::new("python3")
+        .arg("-c")
+        .arg("import csv,sys,json; print(json.dumps([r['title'] for r in csv.DictReader(open(sys.argv[1], encoding='utf-8', newline=''))]))")
+        .arg(out.join("documents.csv"))
+        .output();
+    if let Ok(py) = py {
+        assert!(py.status.success());
+        let got: Vec<String> = serde_json::from_slice(&py.stdout).unwrap();
+        let want: Vec<String> = docs.iter().map(|d| d["title"].clone()).collect();
+        assert_eq!(got, want);
+    }
+}
