@@ -316,8 +316,29 @@ fn walk(
 pub fn read(file: &InputFile, opts: &ReadOptions, emit: &mut dyn FnMut(Item)) {
     match file.format {
         Format::Text => read_text(file, opts.max_doc_bytes, emit),
-        Format::Jsonl => read_jsonl(file, opts.max_doc_bytes, emit),
-        Format::Csv(delim) => read_csv(file, delim, opts, emit),
+        Format::Jsonl | Format::Csv(_) => match fs::File::open(&file.path) {
+            Ok(f) => read_records(file, f, opts, emit),
+            Err(e) => emit(Item::Diag(Diagnostic::error(
+                &file.display,
+                None,
+                format!("cannot read: {e}"),
+            ))),
+        },
+    }
+}
+
+/// Reads the JSONL lines or CSV rows of `file` from `source` (its bytes), handing each
+/// document or diagnostic to `emit`. Plain-text files are not records: nothing is read.
+pub fn read_records(
+    file: &InputFile,
+    source: impl Read,
+    opts: &ReadOptions,
+    emit: &mut dyn FnMut(Item),
+) {
+    match file.format {
+        Format::Jsonl => read_jsonl(file, source, opts.max_doc_bytes, emit),
+        Format::Csv(delim) => read_csv(file, source, delim, opts, emit),
+        Format::Text => {}
     }
 }
 
@@ -482,19 +503,8 @@ fn read_line_bounded(
     }
 }
 
-fn read_jsonl(file: &InputFile, max: usize, emit: &mut dyn FnMut(Item)) {
-    let f = match fs::File::open(&file.path) {
-        Ok(f) => f,
-        Err(e) => {
-            emit(Item::Diag(Diagnostic::error(
-                &file.display,
-                None,
-                format!("cannot read: {e}"),
-            )));
-            return;
-        }
-    };
-    let mut reader = BufReader::with_capacity(1 << 16, f);
+fn read_jsonl(file: &InputFile, source: impl Read, max: usize, emit: &mut dyn FnMut(Item)) {
+    let mut reader = BufReader::with_capacity(1 << 16, source);
     let mut buf = Vec::new();
     let mut line = 0u64;
     let mut warned_encoding = false;
@@ -612,20 +622,15 @@ fn sniff_delimiter(head: &[u8]) -> u8 {
         .unwrap_or(b',')
 }
 
-fn read_csv(file: &InputFile, delim: u8, opts: &ReadOptions, emit: &mut dyn FnMut(Item)) {
-    let mut f = match fs::File::open(&file.path) {
-        Ok(f) => f,
-        Err(e) => {
-            emit(Item::Diag(Diagnostic::error(
-                &file.display,
-                None,
-                format!("cannot read: {e}"),
-            )));
-            return;
-        }
-    };
-    let mut head = vec![0u8; 8192];
-    let n = f.read(&mut head).unwrap_or(0);
+fn read_csv(
+    file: &InputFile,
+    mut f: impl Read,
+    delim: u8,
+    opts: &ReadOptions,
+    emit: &mut dyn FnMut(Item),
+) {
+    let mut head = Vec::with_capacity(8192);
+    let n = (&mut f).take(8192).read_to_end(&mut head).unwrap_or(0);
     head.truncate(n);
     let delim = if delim == 0 {
         sniff_delimiter(&head)
