@@ -353,3 +353,70 @@ fn csv_cells_round_trip() {
         assert_eq!(got, want);
     }
 }
+
+#[test]
+fn a_full_disk_ends_the_run_with_exit_2_and_publishes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let disk = dir.path().join("disk");
+    fs::create_dir(&disk).unwrap();
+    // a 300 kB file system: big enough for the first run's output, too small for --emit tokens
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=300k", "tmpfs"])
+        .arg(&disk)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root); disk-full not tested");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _guard = Unmount(&disk);
+    let out = disk.join("out");
+    newslens()
+        .args(["run", "seeds", "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let before = fs::read(out.join("run.json")).unwrap();
+    let assert = newslens()
+        .args([
+            "run",
+            "seeds",
+            "corpus",
+            "--emit",
+            "tokens,sentences",
+            "-q",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("write failed") && err.contains("nothing was published"),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert_eq!(
+        fs::read(out.join("run.json")).unwrap(),
+        before,
+        "previous output replaced"
+    );
+    verify_complete(&out);
+    let leftovers: Vec<_> = fs::read_dir(&disk)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "staging left on the full disk: {leftovers:?}"
+    );
+    assert!(!out.join(newslens::publish::LOCK_FILE).exists());
+}
