@@ -248,6 +248,17 @@ fn check_output(cfg: &RunConfig) -> Result<PathBuf, RunError> {
                 ),
             ));
         }
+        if let Ok(inp) = input.canonicalize()
+            && inp.starts_with(&real)
+        {
+            return Err(RunError::Output(
+                out.clone(),
+                format!(
+                    "holds the input {}; publishing would replace or mix with it — move the input out of the output folder, or choose another with -o",
+                    input.display()
+                ),
+            ));
+        }
     }
     Ok(real)
 }

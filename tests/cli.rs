@@ -215,6 +215,16 @@ fn bad_inputs_are_reported_and_the_rest_goes_on() {
     .unwrap();
     fs::write(inp.join("nul.txt"), b"abc\x00\x00\x01def").unwrap();
     fs::write(inp.join("empty.txt"), b"").unwrap();
+    fs::write(
+        inp.join("archive.txt"),
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00",
+    )
+    .unwrap();
+    fs::write(
+        inp.join("report.md"),
+        b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj",
+    )
+    .unwrap();
     fs::write(inp.join("blank.md"), b"  \n\n ").unwrap();
     fs::write(
         inp.join("latin1.txt"),
@@ -257,6 +267,8 @@ fn bad_inputs_are_reported_and_the_rest_goes_on() {
         find("nul.txt")
     );
     assert!(find("empty.txt")[0].contains(":error:empty file"));
+    assert!(find("archive.txt")[0].contains(":error:binary file (a ZIP archive"));
+    assert!(find("report.md")[0].contains(":error:binary file (a PDF document"));
     assert!(find("blank.md")[0].contains(":error:empty file"));
     assert!(find("latin1.txt")[0].contains(":warning:not valid UTF-8"));
     assert!(find("photo.jpg")[0].contains(":error:unsupported file type"));

@@ -420,3 +420,135 @@ fn a_full_disk_ends_the_run_with_exit_2_and_publishes_nothing() {
     );
     assert!(!out.join(newslens::publish::LOCK_FILE).exists());
 }
+
+#[test]
+fn huge_files_are_read_only_up_to_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("in");
+    fs::create_dir(&inp).unwrap();
+    // a 200 MB log on one line, and a 50 MB "word" with no spaces
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(fs::File::create(inp.join("log.txt")).unwrap());
+        let chunk = "2023-08-02T10:00:00 GET /index.html 200 OK; ".repeat(1000);
+        while f.get_ref().metadata().unwrap().len() < 200_000_000 {
+            f.write_all(chunk.as_bytes()).unwrap();
+            f.flush().unwrap();
+        }
+        let mut w = std::io::BufWriter::new(fs::File::create(inp.join("word.txt")).unwrap());
+        let block = "x".repeat(1 << 20);
+        for _ in 0..50 {
+            w.write_all(block.as_bytes()).unwrap();
+        }
+    }
+    let out = dir.path().join("out");
+    newslens()
+        .arg("run")
+        .arg(&inp)
+        .args(["-q", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let docs = rows(&out.join("documents.csv"));
+    assert_eq!(docs.len(), 2);
+    let word = docs.iter().find(|d| d["doc_id"] == "in/word").unwrap();
+    assert_eq!(word["tokens"], "1");
+    assert_eq!(
+        word["chars"],
+        newslens::input::DEFAULT_MAX_DOC_BYTES.to_string()
+    );
+    let diags = rows(&out.join("diagnostics.csv"));
+    assert_eq!(diags.len(), 2);
+    assert!(
+        diags
+            .iter()
+            .all(|d| d["severity"] == "warning" && d["message"].contains("over --max-doc-bytes"))
+    );
+}
+
+#[test]
+fn a_file_deleted_after_discovery_is_reported() {
+    use newslens::input::{Item, ReadOptions, discover, read};
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "Gone before it was read.").unwrap();
+    let (files, diags) = discover(&[dir.path().to_path_buf()], &ReadOptions::default());
+    assert!(diags.is_empty());
+    fs::remove_file(dir.path().join("a.txt")).unwrap();
+    let mut got = Vec::new();
+    read(&files[0], &ReadOptions::default(), &mut |item| {
+        got.push(item)
+    });
+    assert!(
+        matches!(&got[..], [Item::Diag(d)] if d.message.starts_with("cannot read")),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn output_and_input_must_not_overlap() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    newslens()
+        .args(["run", "seeds", "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    // reading a previous output from inside the folder about to be replaced
+    let assert = newslens()
+        .arg("run")
+        .arg(out.join("documents.csv"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(err.contains("holds the input"), "{err}");
+    verify_complete(&out);
+}
+
+#[test]
+fn formula_guard_on_every_text_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("f.jsonl");
+    fs::write(
+        &inp,
+        r#"{"id":"=cmd|' /C calc'!A0","title":"+title","source":"-source","url":"@url","text":"Follow @evil and =hyperlink and #tag today."}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    newslens()
+        .arg("run")
+        .arg(&inp)
+        .args(["--emit", "tokens", "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let docs = rows(&out.join("documents.csv"));
+    let d = &docs[0];
+    assert_eq!(d["doc_id"], "'=cmd|' /C calc'!A0");
+    assert_eq!(d["title"], "'+title");
+    assert_eq!(d["source"], "'-source");
+    assert_eq!(d["url"], "'@url");
+    for file in [
+        "documents.csv",
+        "terms.csv",
+        "corpus_terms.csv",
+        "tokens.csv",
+        "diagnostics.csv",
+    ] {
+        let mut r = csv::Reader::from_path(out.join(file)).unwrap();
+        for rec in r.records() {
+            for cell in rec.unwrap().iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{file}: unguarded cell {cell:?}"
+                );
+            }
+        }
+    }
+    let terms = rows(&out.join("terms.csv"));
+    assert!(
+        terms.iter().any(|t| t["term"] == "'@evil"),
+        "handles are terms, guarded"
+    );
+}
