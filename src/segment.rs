@@ -7,6 +7,8 @@
 //! with the repairs news text needs:
 //!
 //! - URLs, e-mail addresses, @handles and #hashtags are found first and stay one token;
+//! - in Chinese documents, runs of Han characters are split into words by jieba (UAX #29
+//!   would make every character a word);
 //! - hyphenated words (`counter-espionage`, `COVID-19`, `2-1`) stay one token;
 //! - abbreviations keep their period (`U.S.`, `Mr.`, `Aug.`, `Inc.`, `No. 3`, initials `J.`) and
 //!   do not end a sentence unless a capitalised function word follows (`in the U.S. The ...`);
@@ -144,8 +146,86 @@ fn push(out: &mut Vec<Token>, start: usize, end: usize, kind: TokenKind) {
     });
 }
 
-/// One run of text without white space: find the special tokens, UAX #29 for the rest.
+/// Han characters (CJK unified ideographs and their extensions, compatibility ideographs, 〇).
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2EBEF | 0xF900..=0xFAFF | 0x3007)
+}
+
+/// The Chinese word segmenter (jieba with its embedded dictionary), loaded on first use.
+fn jieba() -> &'static jieba_rs::Jieba {
+    static JIEBA: std::sync::OnceLock<jieba_rs::Jieba> = std::sync::OnceLock::new();
+    JIEBA.get_or_init(jieba_rs::Jieba::new)
+}
+
+/// One run of text without white space. In Chinese text, runs of Han characters are split
+/// into words by jieba (UAX #29 would make every character a word); the rest goes on below.
 fn chunk(text: &str, s: usize, e: usize, rules: &Rules, out: &mut Vec<Token>) {
+    if !rules.chinese || !text[s..e].chars().any(is_han) {
+        return chunk_plain(text, s, e, rules, out);
+    }
+    let mut run_start = s;
+    let mut han_run = None;
+    for (i, c) in text[s..e].char_indices().map(|(i, c)| (s + i, c)) {
+        match (is_han(c), han_run) {
+            (true, None) => {
+                chunk_plain(text, run_start, i, rules, out);
+                han_run = Some(i);
+            }
+            (false, Some(h)) => {
+                han_words(text, h, i, out);
+                han_run = None;
+                run_start = i;
+            }
+            _ => {}
+        }
+    }
+    match han_run {
+        Some(h) => han_words(text, h, e, out),
+        None => chunk_plain(text, run_start, e, rules, out),
+    }
+}
+
+/// Words of a run of Han characters. jieba's dictionary is in simplified characters, so
+/// traditional text is segmented through its character-by-character simplified form
+/// (`fast2s`), which has the same byte length, so offsets carry over unchanged.
+fn han_words(text: &str, s: usize, e: usize, out: &mut Vec<Token>) {
+    let run = &text[s..e];
+    let simplified = fast2s::convert(run);
+    let source = if simplified.len() == run.len() {
+        simplified.as_str()
+    } else {
+        run
+    };
+    for w in jieba().cut(source, true) {
+        let (a, b) = (s + w.byte_start, s + w.byte_end);
+        // numeral or demonstrative + measure word (一個, 這種, 兩位) are two words, as in the
+        // Chinese Treebank and Universal Dependencies guidelines
+        let mut chars = w.word.chars();
+        if let (Some(first), Some(second), None) = (chars.next(), chars.next(), chars.next())
+            && NUMERALS_DEMONSTRATIVES.contains(first)
+            && MEASURE_WORDS.contains(second)
+        {
+            let cut = a + first.len_utf8();
+            push(out, a, cut, TokenKind::Word);
+            push(out, cut, b, TokenKind::Word);
+        } else {
+            push(out, a, b, TokenKind::Word);
+        }
+    }
+}
+
+/// Chinese numerals and demonstratives that combine with a measure word (simplified forms:
+/// segmentation runs on simplified text).
+const NUMERALS_DEMONSTRATIVES: &str = "一二三四五六七八九十百千万两几这那哪每某该各";
+/// Common Chinese measure words (simplified).
+const MEASURE_WORDS: &str =
+    "个种位次件名家条张本只些场项份辆架座部批则篇首句段样岁届层份片群支枚颗";
+
+/// One run of text without white space: find the special tokens, UAX #29 for the rest.
+fn chunk_plain(text: &str, s: usize, e: usize, rules: &Rules, out: &mut Vec<Token>) {
+    if s >= e {
+        return;
+    }
     let bytes = &text.as_bytes()[s..e];
     if bytes.iter().all(u8::is_ascii_alphanumeric) {
         let kind = if bytes.iter().any(u8::is_ascii_alphabetic) {
@@ -387,6 +467,8 @@ pub struct Rules {
     ordinal_dots: bool,
     /// Elided words split off at their apostrophe, lower case, without the apostrophe.
     elisions: &'static [&'static str],
+    /// Han text is split into words by a dictionary segmenter.
+    chinese: bool,
 }
 
 /// French elided articles, pronouns and conjunctions.
@@ -412,6 +494,7 @@ impl Rules {
                 "cat" => CATALAN_ELISIONS,
                 _ => &[],
             },
+            chinese: lang == "zho",
         }
     }
 
@@ -756,6 +839,14 @@ mod tests {
         );
         check("First para\n\nsecond para", "First para | second para");
         check("他说。我们走！", "他 说 。/punct | 我 们 走 ！/punct");
+        assert_eq!(
+            render("国家安全部呼吁公民积极参与反间谍工作。2023年8月1日", "zho"),
+            "国家安全部 呼吁 公民 积极参与 反间谍 工作 。/punct | 2023/number 年 8/number 月 1/number 日"
+        );
+        assert_eq!(
+            render("這個國家有兩位部長。", "zho"),
+            "這 個 國家 有 兩 位 部長 。/punct"
+        );
     }
 
     #[test]
