@@ -12,10 +12,11 @@
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::input::{self, Document, Item, ReadOptions};
+use crate::keywords::{CorpusView, DocKeywords};
 use crate::language::LangInfo;
 use crate::output::{
-    CorpusTermRow, DiagnosticRow, DocumentRow, Num, Row, SentenceRow, Staging, TermRow, Text,
-    TokenRow,
+    CorpusTermRow, DiagnosticRow, DocumentRow, KeywordRow, Num, Row, SentenceRow, Staging, TermRow,
+    Text, TokenRow,
 };
 use crate::pipeline::{Analysis, Options, StageTimes, analyze};
 use crate::terms::{CorpusTerms, idf, tf};
@@ -131,6 +132,7 @@ struct DocRecord {
     words: u64,
     unique_terms: u64,
     terms: (u64, u64),
+    keywords: (u64, u64),
     sentence_rows: (u64, u64),
     token_rows: (u64, u64),
 }
@@ -183,6 +185,7 @@ struct Reducer {
     records: Vec<DocRecord>,
     corpus: CorpusTerms,
     terms: Spool,
+    keywords: Spool,
     sentences: Spool,
     tokens: Spool,
     times: StageTimes,
@@ -190,7 +193,9 @@ struct Reducer {
 }
 
 impl Reducer {
-    fn add(&mut self, a: Analysis) -> io::Result<()> {
+    /// Merges one analysed document; `keywords` is its keyword spool text
+    /// ([`DocKeywords::encode`], done on the worker thread).
+    fn add(&mut self, a: Analysis, keywords: &str) -> io::Result<()> {
         self.corpus.add(a.lang.code, &a.terms);
         self.times.add(&a.times);
         self.text_bytes += a.bytes;
@@ -200,6 +205,7 @@ impl Reducer {
             let _ = writeln!(lines, "{}\t{}\t{}\t{}", t.n, t.stem, t.term(), t.count);
         }
         let terms = self.terms.append(&lines)?;
+        let keywords = self.keywords.append(keywords.as_bytes())?;
         let sentence_rows = self.sentences.append(&a.sentence_rows)?;
         let token_rows = self.tokens.append(&a.token_rows)?;
         self.records.push(DocRecord {
@@ -210,6 +216,7 @@ impl Reducer {
             words: a.terms.words as u64,
             unique_terms: a.terms.unique_unigrams as u64,
             terms,
+            keywords,
             sentence_rows,
             token_rows,
             doc: a.doc,
@@ -287,6 +294,7 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
         records: Vec::new(),
         corpus: CorpusTerms::default(),
         terms: Spool::create(staging.dir().join("terms.spool")).map_err(write_err)?,
+        keywords: Spool::create(staging.dir().join("keywords.spool")).map_err(write_err)?,
         sentences: Spool::create(staging.dir().join("sentences.spool")).map_err(write_err)?,
         tokens: Spool::create(staging.dir().join("tokens.spool")).map_err(write_err)?,
         times: StageTimes::default(),
@@ -307,14 +315,26 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
                  merge_time: &mut Duration|
      -> io::Result<()> {
         let docs = std::mem::take(batch);
-        let results: Vec<Analysis> = pool.install(|| {
+        let opts = &cfg.pipeline;
+        let results: Vec<(Analysis, String)> = pool.install(|| {
             docs.into_par_iter()
-                .map(|d| analyze(d, &cfg.pipeline))
+                .map(|d| {
+                    let mut a = analyze(d, opts);
+                    let mut keywords = String::new();
+                    if opts.extract_keywords() {
+                        let t0 = Instant::now();
+                        let mut k = std::mem::take(&mut a.keywords);
+                        k.retain_needed(&opts.keyword_methods, opts.keywords);
+                        k.encode(&mut keywords);
+                        a.times.keywords += t0.elapsed();
+                    }
+                    (a, keywords)
+                })
                 .collect()
         });
         let t0 = Instant::now();
-        for a in results {
-            reducer.add(a)?;
+        for (a, keywords) in results {
+            reducer.add(a, &keywords)?;
         }
         *merge_time += t0.elapsed();
         Ok(())
@@ -413,6 +433,7 @@ fn write_tables(
         mut records,
         corpus,
         terms,
+        keywords,
         sentences,
         tokens,
         times,
@@ -480,6 +501,39 @@ fn write_tables(
                 idf: Num(idf),
                 tfidf: Num(tf * idf),
             })?;
+        }
+    }
+    written.push(t.finish()?);
+
+    let mut t = staging.table("keywords.csv", KeywordRow::HEADER)?;
+    let mut spool = keywords.reader()?;
+    let methods = &cfg.pipeline.keyword_methods;
+    for r in &records {
+        if !cfg.pipeline.extract_keywords() {
+            break;
+        }
+        let bytes = spool.read(r.keywords)?;
+        let text = std::str::from_utf8(bytes).map_err(io::Error::other)?;
+        let doc =
+            DocKeywords::decode(text).ok_or_else(|| io::Error::other("corrupt keywords spool"))?;
+        let view = CorpusView::new(&corpus, r.lang.code);
+        for &method in crate::keywords::Method::ALL
+            .iter()
+            .filter(|m| methods.contains(m))
+        {
+            let top = crate::keywords::rank(&doc, method, &view, cfg.pipeline.keywords);
+            for (rank, (i, score)) in top.into_iter().enumerate() {
+                let c = &doc.candidates[i];
+                t.row(&KeywordRow {
+                    doc_id: Text(&r.doc.doc_id),
+                    method: method.as_str(),
+                    rank: rank as u32 + 1,
+                    keyword: Text(doc.keyword(c)),
+                    score: Num(score),
+                    count: c.count,
+                    first_start: c.first_start,
+                })?;
+            }
         }
     }
     written.push(t.finish()?);
@@ -568,6 +622,7 @@ fn run_json(
             "segment": times.segment.as_secs_f64(),
             "lexicon": times.lexicon.as_secs_f64(),
             "terms": times.terms.as_secs_f64(),
+            "keywords": times.keywords.as_secs_f64(),
             "rows": times.rows.as_secs_f64(),
             "merge": merge.as_secs_f64(),
             "write": write.as_secs_f64(),
