@@ -12,11 +12,11 @@
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::input::{self, Document, Item, ReadOptions};
-use crate::keywords::{CorpusView, DocKeywords};
+use crate::keywords::{CorpusView, DocKeywords, Method};
 use crate::language::LangInfo;
 use crate::output::{
     CorpusTermRow, DiagnosticRow, DocumentRow, KeywordRow, Num, Row, SentenceRow, Staging, TermRow,
-    Text, TokenRow,
+    Text, TokenRow, csv_writer,
 };
 use crate::pipeline::{Analysis, Options, StageTimes, analyze};
 use crate::terms::{CorpusTerms, idf, tf};
@@ -33,6 +33,8 @@ use std::time::{Duration, Instant};
 const BATCH_DOCS: usize = 1024;
 /// Bytes of text per parallel batch.
 const BATCH_BYTES: usize = 32 << 20;
+/// Documents whose keywords are ranked per parallel batch when the tables are written.
+const KEYWORD_BATCH_DOCS: usize = 256;
 
 /// Everything a run needs to know.
 #[derive(Clone, Debug)]
@@ -397,7 +399,7 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
 
     let t_write = Instant::now();
     let (summary_counts, files_written, times) =
-        write_tables(cfg, &staging, reducer, &mut diagnostics).map_err(write_err)?;
+        write_tables(cfg, &pool, &staging, reducer, &mut diagnostics).map_err(write_err)?;
     let write_time = t_write.elapsed();
 
     let mut summary = summary_counts;
@@ -422,9 +424,48 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
     Ok(summary)
 }
 
+/// The `keywords.csv` rows of one document, CSV-encoded, from its spooled candidates.
+fn keyword_rows(
+    cfg: &RunConfig,
+    corpus: &CorpusTerms,
+    r: &DocRecord,
+    spooled: &[u8],
+) -> io::Result<Vec<u8>> {
+    let corrupt = || io::Error::other("corrupt keywords spool");
+    let text = std::str::from_utf8(spooled).map_err(|_| corrupt())?;
+    let doc = DocKeywords::decode(text).ok_or_else(corrupt)?;
+    let view = CorpusView::new(corpus, r.lang.code);
+    let mut out = Vec::new();
+    let mut w = csv_writer(&mut out);
+    // in the order of Method::ALL, whatever the order asked for
+    let methods = Method::ALL
+        .into_iter()
+        .filter(|m| cfg.pipeline.keyword_methods.contains(m));
+    for method in methods {
+        let top = crate::keywords::rank(&doc, method, &view, cfg.pipeline.keywords);
+        for (rank, (i, score)) in top.into_iter().enumerate() {
+            let c = &doc.candidates[i];
+            w.serialize(KeywordRow {
+                doc_id: Text(&r.doc.doc_id),
+                method: method.as_str(),
+                rank: rank as u32 + 1,
+                keyword: Text(doc.keyword(c)),
+                score: Num(score),
+                count: c.count,
+                first_start: c.first_start,
+            })
+            .map_err(io::Error::other)?;
+        }
+    }
+    w.flush()?;
+    drop(w);
+    Ok(out)
+}
+
 /// Writes every table into the staging folder; returns the counts and the file names.
 fn write_tables(
     cfg: &RunConfig,
+    pool: &rayon::ThreadPool,
     staging: &Staging,
     reducer: Reducer,
     diagnostics: &mut [Diagnostic],
@@ -505,34 +546,25 @@ fn write_tables(
     }
     written.push(t.finish()?);
 
+    // keywords: spooled candidates are read in doc_id order, a batch at a time, ranked in
+    // parallel and written in order (each document's rows depend on it and the corpus alone)
     let mut t = staging.table("keywords.csv", KeywordRow::HEADER)?;
-    let mut spool = keywords.reader()?;
-    let methods = &cfg.pipeline.keyword_methods;
-    for r in &records {
-        if !cfg.pipeline.extract_keywords() {
-            break;
-        }
-        let bytes = spool.read(r.keywords)?;
-        let text = std::str::from_utf8(bytes).map_err(io::Error::other)?;
-        let doc =
-            DocKeywords::decode(text).ok_or_else(|| io::Error::other("corrupt keywords spool"))?;
-        let view = CorpusView::new(&corpus, r.lang.code);
-        for &method in crate::keywords::Method::ALL
-            .iter()
-            .filter(|m| methods.contains(m))
-        {
-            let top = crate::keywords::rank(&doc, method, &view, cfg.pipeline.keywords);
-            for (rank, (i, score)) in top.into_iter().enumerate() {
-                let c = &doc.candidates[i];
-                t.row(&KeywordRow {
-                    doc_id: Text(&r.doc.doc_id),
-                    method: method.as_str(),
-                    rank: rank as u32 + 1,
-                    keyword: Text(doc.keyword(c)),
-                    score: Num(score),
-                    count: c.count,
-                    first_start: c.first_start,
-                })?;
+    if cfg.pipeline.extract_keywords() {
+        let mut spool = keywords.reader()?;
+        for batch in records.chunks(KEYWORD_BATCH_DOCS) {
+            let mut texts = Vec::with_capacity(batch.len());
+            for r in batch {
+                texts.push(spool.read(r.keywords)?.to_vec());
+            }
+            let rows: Vec<io::Result<Vec<u8>>> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .zip(texts)
+                    .map(|(r, text)| keyword_rows(cfg, &corpus, r, &text))
+                    .collect()
+            });
+            for r in rows {
+                t.raw(&r?)?;
             }
         }
     }
