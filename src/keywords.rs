@@ -136,11 +136,13 @@ pub struct Candidate {
     pub capitalised: u32,
     /// Occurrences where case tells nothing: at the start of a sentence or in a title-case line.
     pub caseless: u32,
-    /// YAKE score (lower is better).
+    /// YAKE score (lower is better), to 9 decimals.
     pub yake: f64,
-    /// TextRank score; 0 when not all its words are TextRank keywords or not all adjacent.
+    /// TextRank score (mean PageRank of its words) when it is a maximal run of TextRank
+    /// keywords somewhere in the article, else 0; to 9 decimals.
     pub textrank: f64,
-    /// RAKE score; 0 when it has a stopword or number inside.
+    /// RAKE score (sum of its words' degree / frequency) when it is a maximal run of content
+    /// words somewhere in the article, else 0; to 9 decimals.
     pub rake: f64,
 }
 
@@ -548,14 +550,25 @@ pub fn extract(text: &str, seg: &Segmentation, ann: &Annotated, max_n: usize) ->
                 spread: a.spread,
                 capitalised: a.capitalised,
                 caseless: a.caseless,
-                yake,
-                textrank,
-                rake,
+                yake: round9(yake),
+                textrank: round9(textrank),
+                rake: round9(rake),
             }
         })
         .collect();
     out.strings = strings;
     out
+}
+
+/// `x` to 9 decimals: the nearest double to a 9-decimal number, so it is written in at most 9
+/// decimals and reads back identical (the spool stays small and in-memory and spooled rankings
+/// agree).
+fn round9(x: f64) -> f64 {
+    if x.is_finite() && x.abs() < 1e6 {
+        (x * 1e9).round() / 1e9
+    } else {
+        x
+    }
 }
 
 #[derive(Clone, Default)]
@@ -1461,6 +1474,14 @@ mod tests {
             );
         }
         assert_eq!((back.words, back.sentences), (doc.words, doc.sentences));
+        // per-document scores are written in at most 9 decimals
+        for c in &doc.candidates {
+            let yake = c.yake.to_string();
+            assert!(
+                yake.split('.').nth(1).is_none_or(|d| d.len() <= 9),
+                "{yake}"
+            );
+        }
         assert!(DocKeywords::decode("3\t1\t2\n1\tx\tx\t0,,\t1\n").is_none());
         assert!(DocKeywords::decode("").is_none());
     }
