@@ -73,7 +73,7 @@ enum Emit {
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum KeywordMethod {
-    /// tf-idf weighted by position, casing, spread and YAKE (the default's first)
+    /// corpus idf of its words x how often it stands alone, position, case, YAKE
     Combined,
     /// YAKE statistical features (Campos et al. 2020)
     Yake,
@@ -113,15 +113,15 @@ struct RunArgs {
     /// Also write these large tables (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "TABLES")]
     emit: Vec<Emit>,
-    /// Column of CSV inputs holding the article text.
-    #[arg(long, value_name = "NAME")]
-    text_column: Option<String>,
     /// Keywords per article per method in keywords.csv; 0 = no keywords.
     #[arg(long, value_name = "N", default_value_t = 20)]
     keywords: usize,
     /// Keyword methods (comma-separated) [default: combined,yake,tfidf,textrank,rake].
     #[arg(long, value_delimiter = ',', value_name = "METHODS")]
     keyword_methods: Vec<KeywordMethod>,
+    /// Column of CSV inputs holding the article text.
+    #[arg(long, value_name = "NAME")]
+    text_column: Option<String>,
     /// Field delimiter of CSV inputs (default: detected from the header line).
     #[arg(long, value_name = "CHAR")]
     delimiter: Option<char>,
