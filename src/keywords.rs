@@ -114,8 +114,8 @@ pub struct Candidate {
     /// The stems of its tokens joined by single spaces, the key of
     /// [`crate::terms::CorpusTerms`] ([`DocKeywords::stem`]).
     pub stem: Span,
-    /// The most common surface form in the article, case preserved, white space as one space
-    /// ([`DocKeywords::keyword`]).
+    /// The most common surface form in the article, case preserved, white space (and control
+    /// characters) as one space ([`DocKeywords::keyword`]).
     pub keyword: Span,
     /// Its content words as indices of their single-word candidates in
     /// [`DocKeywords::candidates`] (itself for a single word); `u32::MAX` for stopwords and
@@ -780,15 +780,17 @@ fn push_stems(strings: &mut String, stems: &[u32], ann: &Annotated) -> Span {
     }
 }
 
-/// Appends `s` with every run of white space as one space.
+/// Appends `s` with every run of white space (or control characters, which separate tokens
+/// like white space) as one space.
 fn push_collapsed(strings: &mut String, s: &str) -> Span {
-    if !s.contains(|c: char| c.is_whitespace() && c != ' ') && !s.contains("  ") {
+    let gap = |c: char| c.is_whitespace() || c.is_control();
+    if !s.contains(|c: char| gap(c) && c != ' ') && !s.contains("  ") {
         return DocKeywords::push(strings, s);
     }
     let start = strings.len() as u32;
     let mut space = false;
     for c in s.chars() {
-        if c.is_whitespace() {
+        if gap(c) {
             space = true;
         } else {
             if space && strings.len() as u32 > start {
