@@ -9,12 +9,13 @@
 //! tokens inside a sentence, no punctuation inside, never starting or ending with a stopword or
 //! a bare number, grouped by their stem sequence (`state security`, `State Security` and
 //! `state securities` are one candidate). Each keeps the article's most common surface form
-//! with its case (`Ministry of State Security`), its count and its first offset.
+//! with its case (`Ministry of State`, `State Security`), its count and its first offset.
 //!
 //! **Methods** ([`Method`]):
 //! - `yake` — YAKE (Campos et al., *Information Sciences* 509, 2020), implemented from the
-//!   paper: per word casing, position (median sentence), normalised frequency, relatedness to
-//!   context (distinct left/right neighbours) and sentence spread, combined as
+//!   paper, over words grouped by stem: casing (not counted at the start of a sentence or in a
+//!   title-case line), position (median sentence), normalised frequency, relatedness to
+//!   context (distinct left/right neighbours within one token) and sentence spread, combined as
 //!   `S(t) = Rel·Pos / (Case + Freq/Rel + Spread/Rel)`; a phrase scores
 //!   `∏S(t) / (TF(kw)·(1 + ΣS(t)))`, inner stopwords weighted by their bigram probabilities.
 //!   Lower is better (the paper's convention, kept so scores compare with other YAKEs).
@@ -35,7 +36,7 @@
 //!
 //! **Near-duplicates** are removed from every list: a candidate whose stem sequence equals,
 //! contains or is contained in a higher-ranked one's (hyphens ignored) is dropped — `state
-//! security`, `State Security`, `security` and `Ministry of State Security` are one entry, the
+//! security`, `State Security`, `security` and `state security law` are one entry, the
 //! best-ranked. Both directions, because a list holding `security` and `state security` says
 //! the same thing twice whichever comes first; the scores decide which form stands for it
 //! (`combined` discounts a word that mostly occurs inside a recurring phrase, so the phrase
@@ -927,7 +928,7 @@ pub fn scores(doc: &DocKeywords, method: Method, corpus: &CorpusView) -> Vec<f64
 /// the method does not score (TextRank, RAKE: score 0) are left out, ties are broken by the
 /// keyword, then the stems, and near-duplicates are dropped: a candidate whose stem sequence
 /// contains, equals or is contained in a higher-ranked one's, hyphens ignored
-/// (`security` or `Ministry of State Security` after `State Security`; `counterespionage`
+/// (`security` or `state security law` after `State Security`; `counterespionage`
 /// after `counter-espionage`).
 pub fn rank(doc: &DocKeywords, method: Method, corpus: &CorpusView, k: usize) -> Vec<(usize, f64)> {
     if k == 0 {
