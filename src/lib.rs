@@ -2,6 +2,7 @@
 pub mod decode;
 pub mod diagnostics;
 pub mod input;
+pub mod keywords;
 pub mod language;
 pub mod lexicon;
 pub mod meta;

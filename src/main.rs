@@ -5,6 +5,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use newslens::input::ReadOptions;
+use newslens::keywords::Method;
 use newslens::pipeline::Options;
 use newslens::run::{Progress, RunConfig, Summary, run};
 use std::io::IsTerminal;
@@ -18,6 +19,12 @@ OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
                     — one row per article, sorted by doc_id
   terms.csv         doc_id, term, stem, n, count, tf, df, idf, tfidf
                     — content terms (n = 1, 2, 3 words) per article, by doc_id then count
+  keywords.csv      doc_id, method, rank, keyword, score, count, first_start
+                    — the top --keywords phrases per article and method (combined, yake,
+                    tfidf, textrank, rake), by doc_id, method, rank; keyword = the phrase as
+                    most often written in the article; score: higher is better, except
+                    yake (lower is better); count = occurrences in the article;
+                    first_start = offset of the first one
   corpus_terms.csv  term, stem, n, language, docs, count, idf
                     — every term of the corpus, by docs then count
   diagnostics.csv   path, line, severity, message
@@ -64,6 +71,32 @@ enum Emit {
     Tokens,
 }
 
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum KeywordMethod {
+    /// corpus idf of its words x how often it stands alone, position, case, YAKE
+    Combined,
+    /// YAKE statistical features (Campos et al. 2020)
+    Yake,
+    /// phrase tf-idf against the corpus
+    Tfidf,
+    /// TextRank co-occurrence graph (Mihalcea & Tarau 2004)
+    Textrank,
+    /// RAKE degree/frequency (Rose et al. 2010)
+    Rake,
+}
+
+impl KeywordMethod {
+    fn method(self) -> Method {
+        match self {
+            KeywordMethod::Combined => Method::Combined,
+            KeywordMethod::Yake => Method::Yake,
+            KeywordMethod::Tfidf => Method::Tfidf,
+            KeywordMethod::Textrank => Method::Textrank,
+            KeywordMethod::Rake => Method::Rake,
+        }
+    }
+}
+
 #[derive(Args, Debug, Default)]
 struct RunArgs {
     /// Files and folders to read [default: seeds corpus]. Folders are read recursively.
@@ -80,6 +113,12 @@ struct RunArgs {
     /// Also write these large tables (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "TABLES")]
     emit: Vec<Emit>,
+    /// Keywords per article per method in keywords.csv; 0 = no keywords.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    keywords: usize,
+    /// Keyword methods (comma-separated) [default: combined,yake,tfidf,textrank,rake].
+    #[arg(long, value_delimiter = ',', value_name = "METHODS")]
+    keyword_methods: Vec<KeywordMethod>,
     /// Column of CSV inputs holding the article text.
     #[arg(long, value_name = "NAME")]
     text_column: Option<String>,
@@ -167,6 +206,15 @@ fn main() -> ExitCode {
             lang,
             emit_tokens: args.emit.contains(&Emit::Tokens),
             emit_sentences: args.emit.contains(&Emit::Sentences),
+            keywords: args.keywords,
+            keyword_methods: if args.keyword_methods.is_empty() {
+                Method::ALL.to_vec()
+            } else {
+                Method::ALL
+                    .into_iter()
+                    .filter(|m| args.keyword_methods.iter().any(|k| k.method() == *m))
+                    .collect()
+            },
             ..Options::default()
         },
         read: ReadOptions {

@@ -112,6 +112,30 @@ impl Row for TermRow<'_> {
     ];
 }
 
+/// `keywords.csv`: the top keywords of each document, per method.
+#[derive(Serialize)]
+pub struct KeywordRow<'a> {
+    pub doc_id: Text<'a>,
+    pub method: &'a str,
+    pub rank: u32,
+    pub keyword: Text<'a>,
+    pub score: Num,
+    pub count: u32,
+    pub first_start: u64,
+}
+
+impl Row for KeywordRow<'_> {
+    const HEADER: &'static [&'static str] = &[
+        "doc_id",
+        "method",
+        "rank",
+        "keyword",
+        "score",
+        "count",
+        "first_start",
+    ];
+}
+
 /// `corpus_terms.csv`: one row per term (and language) in the corpus.
 #[derive(Serialize)]
 pub struct CorpusTermRow<'a> {
@@ -271,6 +295,7 @@ fn csv_io(e: csv::Error) -> io::Error {
 pub const OUTPUT_FILES: &[&str] = &[
     "documents.csv",
     "terms.csv",
+    "keywords.csv",
     "corpus_terms.csv",
     "diagnostics.csv",
     "sentences.csv",
@@ -331,6 +356,16 @@ mod tests {
             tfidf: n,
         };
         assert_eq!(header_of(&term), TermRow::HEADER);
+        let kw = KeywordRow {
+            doc_id: t,
+            method: "combined",
+            rank: 1,
+            keyword: t,
+            score: n,
+            count: 1,
+            first_start: 0,
+        };
+        assert_eq!(header_of(&kw), KeywordRow::HEADER);
         let ct = CorpusTermRow {
             term: t,
             stem: t,

@@ -10,9 +10,12 @@
 //!    ordinals) and the lexicon depend on it;
 //! 3. sentences and tokens ([`crate::segment`]);
 //! 4. lexicon: normalize, lower-case, stopwords, stems ([`crate::lexicon`], [`crate::normalize`]);
-//! 5. terms: unigram and n-gram counts ([`crate::terms`]).
+//! 5. terms: unigram and n-gram counts ([`crate::terms`]);
+//! 6. keywords: candidate phrases with their per-document scores ([`crate::keywords`]); the
+//!    corpus-dependent scores are computed when the tables are written.
 
 use crate::input::Document;
+use crate::keywords::{DocKeywords, Method};
 use crate::language::{LangInfo, detect_language, parse_code};
 use crate::lexicon::{Annotated, Lexicon, annotate};
 use crate::output::{SentenceRow, Text, TokenRow, csv_writer};
@@ -31,6 +34,17 @@ pub struct Options {
     pub emit_sentences: bool,
     /// Longest n-gram counted (1–3).
     pub max_n: usize,
+    /// Keywords per document per method (`--keywords`); 0 = no keyword extraction.
+    pub keywords: usize,
+    /// Keyword methods, in the order of `keywords.csv` (`--keyword-methods`).
+    pub keyword_methods: Vec<Method>,
+}
+
+impl Options {
+    /// Whether keywords are extracted.
+    pub fn extract_keywords(&self) -> bool {
+        self.keywords > 0 && !self.keyword_methods.is_empty()
+    }
 }
 
 impl Default for Options {
@@ -40,6 +54,8 @@ impl Default for Options {
             emit_tokens: false,
             emit_sentences: false,
             max_n: crate::terms::MAX_N,
+            keywords: 20,
+            keyword_methods: Method::ALL.to_vec(),
         }
     }
 }
@@ -55,6 +71,8 @@ pub struct StageTimes {
     pub lexicon: Duration,
     /// Term counting.
     pub terms: Duration,
+    /// Keyword candidates and their per-document scores.
+    pub keywords: Duration,
     /// Encoding the optional sentence and token rows.
     pub rows: Duration,
 }
@@ -66,6 +84,7 @@ impl StageTimes {
         self.segment += o.segment;
         self.lexicon += o.lexicon;
         self.terms += o.terms;
+        self.keywords += o.keywords;
         self.rows += o.rows;
     }
 }
@@ -87,6 +106,8 @@ pub struct Analysis {
     pub tokens: u64,
     /// Content terms with their counts.
     pub terms: DocTerms,
+    /// Keyword candidates with their per-document scores (empty unless asked for).
+    pub keywords: DocKeywords,
     /// `sentences.csv` rows, CSV-encoded (empty unless asked for).
     pub sentence_rows: Vec<u8>,
     /// `tokens.csv` rows, CSV-encoded (empty unless asked for).
@@ -120,6 +141,13 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
         annotate(&text, &seg.tokens, Lexicon::get(lang.code))
     });
     let terms = timed(&mut times.terms, || count_terms(&seg, &ann, opts.max_n));
+    let keywords = timed(&mut times.keywords, || {
+        if opts.extract_keywords() {
+            crate::keywords::extract(&text, &seg, &ann, opts.max_n)
+        } else {
+            DocKeywords::default()
+        }
+    });
     let (sentence_rows, token_rows) = timed(&mut times.rows, || {
         encode_rows(&doc.doc_id, &text, &seg, &ann, opts)
     });
@@ -130,6 +158,7 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
         sentences: seg.sentences.len() as u64,
         tokens: seg.tokens.len() as u64,
         terms,
+        keywords,
         sentence_rows,
         token_rows,
         times,

@@ -12,9 +12,11 @@
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::input::{self, Document, Item, ReadOptions};
+use crate::keywords::{CorpusView, DocKeywords, Method};
 use crate::language::LangInfo;
 use crate::output::{
-    CorpusTermRow, DiagnosticRow, DocumentRow, Num, Row, SentenceRow, TermRow, Text, TokenRow,
+    CorpusTermRow, DiagnosticRow, DocumentRow, KeywordRow, Num, Row, SentenceRow, TermRow, Text,
+    TokenRow, csv_writer,
 };
 use crate::pipeline::{Analysis, Options, StageTimes, analyze};
 use crate::publish::{PublishError, Staging};
@@ -32,6 +34,8 @@ use std::time::{Duration, Instant};
 const BATCH_DOCS: usize = 1024;
 /// Bytes of text per parallel batch.
 const BATCH_BYTES: usize = 32 << 20;
+/// Documents whose keywords are ranked per parallel batch when the tables are written.
+const KEYWORD_BATCH_DOCS: usize = 256;
 
 /// Everything a run needs to know.
 #[derive(Clone, Debug)]
@@ -131,6 +135,7 @@ struct DocRecord {
     words: u64,
     unique_terms: u64,
     terms: (u64, u64),
+    keywords: (u64, u64),
     sentence_rows: (u64, u64),
     token_rows: (u64, u64),
 }
@@ -183,6 +188,7 @@ struct Reducer {
     records: Vec<DocRecord>,
     corpus: CorpusTerms,
     terms: Spool,
+    keywords: Spool,
     sentences: Spool,
     tokens: Spool,
     times: StageTimes,
@@ -190,7 +196,9 @@ struct Reducer {
 }
 
 impl Reducer {
-    fn add(&mut self, a: Analysis) -> io::Result<()> {
+    /// Merges one analysed document; `keywords` is its keyword spool text
+    /// ([`DocKeywords::encode`], done on the worker thread).
+    fn add(&mut self, a: Analysis, keywords: &str) -> io::Result<()> {
         self.corpus.add(a.lang.code, &a.terms);
         self.times.add(&a.times);
         self.text_bytes += a.bytes;
@@ -200,6 +208,7 @@ impl Reducer {
             let _ = writeln!(lines, "{}\t{}\t{}\t{}", t.n, t.stem, t.term(), t.count);
         }
         let terms = self.terms.append(&lines)?;
+        let keywords = self.keywords.append(keywords.as_bytes())?;
         let sentence_rows = self.sentences.append(&a.sentence_rows)?;
         let token_rows = self.tokens.append(&a.token_rows)?;
         self.records.push(DocRecord {
@@ -210,6 +219,7 @@ impl Reducer {
             words: a.terms.words as u64,
             unique_terms: a.terms.unique_unigrams as u64,
             terms,
+            keywords,
             sentence_rows,
             token_rows,
             doc: a.doc,
@@ -306,6 +316,7 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
         records: Vec::new(),
         corpus: CorpusTerms::default(),
         terms: Spool::create(staging.dir().join("terms.spool")).map_err(write_err)?,
+        keywords: Spool::create(staging.dir().join("keywords.spool")).map_err(write_err)?,
         sentences: Spool::create(staging.dir().join("sentences.spool")).map_err(write_err)?,
         tokens: Spool::create(staging.dir().join("tokens.spool")).map_err(write_err)?,
         times: StageTimes::default(),
@@ -326,14 +337,26 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
                  merge_time: &mut Duration|
      -> io::Result<()> {
         let docs = std::mem::take(batch);
-        let results: Vec<Analysis> = pool.install(|| {
+        let opts = &cfg.pipeline;
+        let results: Vec<(Analysis, String)> = pool.install(|| {
             docs.into_par_iter()
-                .map(|d| analyze(d, &cfg.pipeline))
+                .map(|d| {
+                    let mut a = analyze(d, opts);
+                    let mut keywords = String::new();
+                    if opts.extract_keywords() {
+                        let t0 = Instant::now();
+                        let mut k = std::mem::take(&mut a.keywords);
+                        k.retain_needed(&opts.keyword_methods, opts.keywords);
+                        k.encode(&mut keywords);
+                        a.times.keywords += t0.elapsed();
+                    }
+                    (a, keywords)
+                })
                 .collect()
         });
         let t0 = Instant::now();
-        for a in results {
-            reducer.add(a)?;
+        for (a, keywords) in results {
+            reducer.add(a, &keywords)?;
         }
         *merge_time += t0.elapsed();
         Ok(())
@@ -396,7 +419,7 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
 
     let t_write = Instant::now();
     let (summary_counts, files_written, times) =
-        write_tables(cfg, &staging, reducer, &mut diagnostics).map_err(write_err)?;
+        write_tables(cfg, &pool, &staging, reducer, &mut diagnostics).map_err(write_err)?;
     let write_time = t_write.elapsed();
 
     let mut summary = summary_counts;
@@ -424,9 +447,48 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
     Ok(summary)
 }
 
+/// The `keywords.csv` rows of one document, CSV-encoded, from its spooled candidates.
+fn keyword_rows(
+    cfg: &RunConfig,
+    corpus: &CorpusTerms,
+    r: &DocRecord,
+    spooled: &[u8],
+) -> io::Result<Vec<u8>> {
+    let corrupt = || io::Error::other("corrupt keywords spool");
+    let text = std::str::from_utf8(spooled).map_err(|_| corrupt())?;
+    let doc = DocKeywords::decode(text).ok_or_else(corrupt)?;
+    let view = CorpusView::new(corpus, r.lang.code);
+    let mut out = Vec::new();
+    let mut w = csv_writer(&mut out);
+    // in the order of Method::ALL, whatever the order asked for
+    let methods = Method::ALL
+        .into_iter()
+        .filter(|m| cfg.pipeline.keyword_methods.contains(m));
+    for method in methods {
+        let top = crate::keywords::rank(&doc, method, &view, cfg.pipeline.keywords);
+        for (rank, (i, score)) in top.into_iter().enumerate() {
+            let c = &doc.candidates[i];
+            w.serialize(KeywordRow {
+                doc_id: Text(&r.doc.doc_id),
+                method: method.as_str(),
+                rank: rank as u32 + 1,
+                keyword: Text(doc.keyword(c)),
+                score: Num(score),
+                count: c.count,
+                first_start: c.first_start,
+            })
+            .map_err(io::Error::other)?;
+        }
+    }
+    w.flush()?;
+    drop(w);
+    Ok(out)
+}
+
 /// Writes every table into the staging folder; returns the counts and the file names.
 fn write_tables(
     cfg: &RunConfig,
+    pool: &rayon::ThreadPool,
     staging: &Staging,
     reducer: Reducer,
     diagnostics: &mut [Diagnostic],
@@ -435,6 +497,7 @@ fn write_tables(
         mut records,
         corpus,
         terms,
+        keywords,
         sentences,
         tokens,
         times,
@@ -502,6 +565,30 @@ fn write_tables(
                 idf: Num(idf),
                 tfidf: Num(tf * idf),
             })?;
+        }
+    }
+    written.push(t.finish()?);
+
+    // keywords: spooled candidates are read in doc_id order, a batch at a time, ranked in
+    // parallel and written in order (each document's rows depend on it and the corpus alone)
+    let mut t = staging.table("keywords.csv", KeywordRow::HEADER)?;
+    if cfg.pipeline.extract_keywords() {
+        let mut spool = keywords.reader()?;
+        for batch in records.chunks(KEYWORD_BATCH_DOCS) {
+            let mut texts = Vec::with_capacity(batch.len());
+            for r in batch {
+                texts.push(spool.read(r.keywords)?.to_vec());
+            }
+            let rows: Vec<io::Result<Vec<u8>>> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .zip(texts)
+                    .map(|(r, text)| keyword_rows(cfg, &corpus, r, &text))
+                    .collect()
+            });
+            for r in rows {
+                t.raw(&r?)?;
+            }
         }
     }
     written.push(t.finish()?);
@@ -594,6 +681,7 @@ fn run_json(
             "segment": times.segment.as_secs_f64(),
             "lexicon": times.lexicon.as_secs_f64(),
             "terms": times.terms.as_secs_f64(),
+            "keywords": times.keywords.as_secs_f64(),
             "rows": times.rows.as_secs_f64(),
             "merge": merge.as_secs_f64(),
             "write": write.as_secs_f64(),

@@ -50,7 +50,6 @@ pub struct DocTerms {
 
 /// Counts the content terms of one document, up to `max_n` words long (1..=3).
 pub fn count_terms(seg: &Segmentation, ann: &Annotated, max_n: usize) -> DocTerms {
-    let max_n = max_n.clamp(1, MAX_N);
     let words = seg
         .tokens
         .iter()
@@ -58,40 +57,13 @@ pub fn count_terms(seg: &Segmentation, ann: &Annotated, max_n: usize) -> DocTerm
         .count() as u32;
     // counts by sequence of form ids; NONE pads unigrams and bigrams
     let mut by_forms: FxHashMap<[u32; MAX_N], u32> = FxHashMap::default();
-    let joinable = |i: usize| {
-        matches!(
-            seg.tokens[i].kind,
-            TokenKind::Word | TokenKind::Number | TokenKind::Handle | TokenKind::Hashtag
-        )
-    };
-    for s in &seg.sentences {
-        for i in s.tokens.clone() {
-            if !ann.form(i).content {
-                continue;
-            }
-            *by_forms
-                .entry([ann.token_forms[i], NONE, NONE])
-                .or_default() += 1;
-            // n-grams ending at token i
-            for n in 2..=max_n {
-                if i + 1 < s.tokens.start + n {
-                    break;
-                }
-                let first = i + 1 - n;
-                if !(first..=i).all(joinable) {
-                    break;
-                }
-                if !ann.form(first).content {
-                    continue;
-                }
-                let mut key = [NONE; MAX_N];
-                for (k, j) in (first..=i).enumerate() {
-                    key[k] = ann.token_forms[j];
-                }
-                *by_forms.entry(key).or_default() += 1;
-            }
+    for_each_ngram(seg, ann, max_n, |_, first, last| {
+        let mut key = [NONE; MAX_N];
+        for (k, j) in (first..=last).enumerate() {
+            key[k] = ann.token_forms[j];
         }
-    }
+        *by_forms.entry(key).or_default() += 1;
+    });
     // group form sequences by stem sequence
     let mut by_stems: FxHashMap<[u32; MAX_N], Vec<([u32; MAX_N], u32)>> = FxHashMap::default();
     for (forms, count) in by_forms {
@@ -133,6 +105,53 @@ pub fn count_terms(seg: &Segmentation, ann: &Annotated, max_n: usize) -> DocTerm
         words,
         unique_unigrams,
     }
+}
+
+/// Calls `f(sentence, first, last)` for every term occurrence of 1 to `max_n` (≤ [`MAX_N`])
+/// tokens `first..=last`: inside one sentence, only words, numbers, @handles and #hashtags (so
+/// no punctuation inside), and first and last tokens content words (not stopwords, not bare
+/// numbers). In text order of the last token, shorter first. [`count_terms`] and
+/// [`crate::keywords`] both enumerate with it, so keyword candidates are exactly the terms whose
+/// document frequencies [`CorpusTerms`] holds.
+pub fn for_each_ngram(
+    seg: &Segmentation,
+    ann: &Annotated,
+    max_n: usize,
+    mut f: impl FnMut(usize, usize, usize),
+) {
+    let max_n = max_n.clamp(1, MAX_N);
+    let joinable = |i: usize| is_joinable(seg.tokens[i].kind);
+    for (si, s) in seg.sentences.iter().enumerate() {
+        for i in s.tokens.clone() {
+            if !ann.form(i).content {
+                continue;
+            }
+            f(si, i, i);
+            // n-grams ending at token i
+            for n in 2..=max_n {
+                if i + 1 < s.tokens.start + n {
+                    break;
+                }
+                let first = i + 1 - n;
+                // tokens first+1..=i were checked for the shorter n-grams
+                if !joinable(first) {
+                    break;
+                }
+                if ann.form(first).content {
+                    f(si, first, i);
+                }
+            }
+        }
+    }
+}
+
+/// Whether a token of this kind can be part of a multi-word term.
+#[inline]
+pub fn is_joinable(kind: TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::Word | TokenKind::Number | TokenKind::Handle | TokenKind::Hashtag
+    )
 }
 
 /// Joins the strings of the ids of an n-gram key with single spaces.
@@ -249,6 +268,11 @@ impl CorpusTerms {
             .get(&(lang, n))
             .and_then(|g| g.get(stem))
             .map_or(0, |t| t.docs)
+    }
+
+    /// The terms of one language and length, by stem (to look up many terms of one document).
+    pub fn group(&self, lang: &'static str, n: u8) -> Option<&FxHashMap<String, CorpusTerm>> {
+        self.groups.get(&(lang, n))
     }
 
     /// Number of distinct terms.

@@ -187,6 +187,7 @@ fn output_is_identical_for_any_thread_count() {
     for f in [
         "documents.csv",
         "terms.csv",
+        "keywords.csv",
         "corpus_terms.csv",
         "diagnostics.csv",
         "sentences.csv",
@@ -344,6 +345,7 @@ fn options_bom_lang_emit() {
     for f in [
         "documents.csv",
         "terms.csv",
+        "keywords.csv",
         "corpus_terms.csv",
         "diagnostics.csv",
         "sentences.csv",
@@ -436,6 +438,10 @@ fn help_documents_outputs() {
     for needle in [
         "documents.csv",
         "terms.csv",
+        "keywords.csv",
+        "first_start",
+        "--keywords",
+        "--keyword-methods",
         "corpus_terms.csv",
         "diagnostics.csv",
         "tokens.csv",
@@ -449,4 +455,219 @@ fn help_documents_outputs() {
     ] {
         assert!(help.contains(needle), "--help lacks {needle}");
     }
+}
+
+/// Lower-cased words of a keyword (for the near-duplicate check).
+fn words(keyword: &str) -> Vec<String> {
+    keyword
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether `part`'s words are a contiguous run of `whole`'s (or equal).
+fn contains_words(whole: &[String], part: &[String]) -> bool {
+    !part.is_empty() && part.len() <= whole.len() && whole.windows(part.len()).any(|w| w == part)
+}
+
+#[test]
+fn seed_keyphrases_say_what_the_article_is_about() {
+    // the default run: the seed article among the bundled corpus (which gives the idf)
+    let out = tempfile::tempdir().unwrap();
+    newslens()
+        .args(["run", "seeds", "corpus", "-q", "-o"])
+        .arg(out.path())
+        .assert()
+        .code(0);
+    let kw = rows(&out.path().join("keywords.csv"));
+    let top: Vec<&str> = kw
+        .iter()
+        .filter(|r| r["doc_id"] == "seeds/000_2c9e731ff2e77915" && r["method"] == "combined")
+        .take(10)
+        .map(|r| r["keyword"].as_str())
+        .collect();
+    assert_eq!(top.len(), 10);
+    let has = |what: &str, ok: &dyn Fn(&str) -> bool| {
+        assert!(
+            top.iter().any(|k| ok(k)),
+            "no keyword about {what} in {top:?}"
+        );
+    };
+    has("China", &|k| k == "China" || k == "Chinese");
+    has("state security", &|k| k == "State Security");
+    has("counter-espionage", &|k| {
+        k.to_lowercase().contains("espionage")
+    });
+    has("the Ministry of State Security", &|k| {
+        k == "MSS" || k.contains("Ministry of State")
+    });
+    // Snowball stems "Informants" (once, in the headline) and "information" alike, so that
+    // group is shown as the more common "information"; it must still make the list
+    has("informants (stem inform)", &|k| k == "information");
+    // in the article's own spelling and case, never a bare stem
+    assert!(top.contains(&"State Security"), "{top:?}");
+    // no near-duplicates: no keyword's words inside another's
+    for (i, a) in top.iter().enumerate() {
+        for b in &top[i + 1..] {
+            let (wa, wb) = (words(a), words(b));
+            assert!(
+                !contains_words(&wa, &wb) && !contains_words(&wb, &wa),
+                "near-duplicates {a:?} and {b:?} in {top:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn keywords_csv_contract() {
+    let out = tempfile::tempdir().unwrap();
+    newslens()
+        .args(["run", "tests/fixtures/small", "-q", "-o"])
+        .arg(out.path())
+        .assert()
+        .code(1);
+    let path = out.path().join("keywords.csv");
+    assert!(
+        read(&path).starts_with("doc_id,method,rank,keyword,score,count,first_start\n"),
+        "header"
+    );
+    let kw = rows(&path);
+    let docs = rows(&out.path().join("documents.csv"));
+    let order = ["combined", "yake", "tfidf", "textrank", "rake"];
+    let key = |r: &std::collections::BTreeMap<String, String>| {
+        (
+            r["doc_id"].clone(),
+            order.iter().position(|m| *m == r["method"]).unwrap(),
+            r["rank"].parse::<usize>().unwrap(),
+        )
+    };
+    // sorted by doc_id, method (combined, yake, tfidf, textrank, rake), rank; ranks 1, 2, ...
+    let keys: Vec<_> = kw.iter().map(key).collect();
+    assert!(keys.windows(2).all(|w| w[0] < w[1]), "row order");
+    for w in keys.windows(2) {
+        let fresh = w[0].0 != w[1].0 || w[0].1 != w[1].1;
+        assert_eq!(w[1].2, if fresh { 1 } else { w[0].2 + 1 }, "{w:?}");
+    }
+    // every document with words has every method, at most 20 each
+    for d in docs.iter().filter(|d| d["words"] != "0") {
+        for m in order {
+            let n = kw
+                .iter()
+                .filter(|r| r["doc_id"] == d["doc_id"] && r["method"] == m)
+                .count();
+            assert!((1..=20).contains(&n), "{} {m}: {n}", d["doc_id"]);
+        }
+    }
+    // first_start points at the first occurrence; counts and scores are numbers
+    let text: Vec<char> = read(&root().join("tests/fixtures/small/news/security_law.txt"))
+        .chars()
+        .collect();
+    let law: Vec<_> = kw
+        .iter()
+        .filter(|r| r["doc_id"] == "small/news/security_law")
+        .collect();
+    for r in &law {
+        let start: usize = r["first_start"].parse().unwrap();
+        let first: String = text[start..]
+            .iter()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        let want = words(&r["keyword"]);
+        assert_eq!(
+            words(&first).first().map(|w| &w[..w.len().min(4)]),
+            want.first().map(|w| &w[..w.len().min(4)]),
+            "{r:?}"
+        );
+        assert!(r["count"].parse::<u32>().unwrap() >= 1);
+        assert!(r["score"].parse::<f64>().unwrap().is_finite());
+    }
+    let combined: Vec<&str> = law
+        .iter()
+        .filter(|r| r["method"] == "combined")
+        .map(|r| r["keyword"].as_str())
+        .collect();
+    // the article is about a state security law
+    assert_eq!(
+        combined[..2],
+        ["state security", "security law"],
+        "{combined:?}"
+    );
+    // no near-duplicates in any list
+    for m in order {
+        let list: Vec<Vec<String>> = law
+            .iter()
+            .filter(|r| r["method"] == m)
+            .map(|r| words(&r["keyword"]))
+            .collect();
+        for (i, a) in list.iter().enumerate() {
+            for b in &list[i + 1..] {
+                assert!(
+                    !contains_words(a, b) && !contains_words(b, a),
+                    "{m}: {a:?} {b:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn keyword_options() {
+    let out = tempfile::tempdir().unwrap();
+    newslens()
+        .args([
+            "run",
+            "tests/fixtures/small/news",
+            "--keywords",
+            "3",
+            "--keyword-methods",
+            "rake,yake",
+            "-q",
+            "-o",
+        ])
+        .arg(out.path())
+        .assert()
+        .code(0);
+    let kw = rows(&out.path().join("keywords.csv"));
+    let got: Vec<(&str, &str, &str)> = kw
+        .iter()
+        .map(|r| {
+            (
+                r["doc_id"].as_str(),
+                r["method"].as_str(),
+                r["rank"].as_str(),
+            )
+        })
+        .collect();
+    let mut want = Vec::new();
+    for doc in ["news/loi_fr", "news/security_law"] {
+        for m in ["yake", "rake"] {
+            for rank in ["1", "2", "3"] {
+                want.push((doc, m, rank));
+            }
+        }
+    }
+    assert_eq!(got, want);
+    // --keywords 0: the table is there, with its header only
+    newslens()
+        .args([
+            "run",
+            "tests/fixtures/small/news",
+            "--keywords",
+            "0",
+            "-q",
+            "-o",
+        ])
+        .arg(out.path())
+        .assert()
+        .code(0);
+    assert_eq!(
+        read(&out.path().join("keywords.csv")),
+        "doc_id,method,rank,keyword,score,count,first_start\n"
+    );
+    newslens()
+        .args(["run", "seeds", "--keyword-methods", "bm25", "-o"])
+        .arg(out.path())
+        .assert()
+        .code(2);
 }

@@ -1,6 +1,7 @@
 //! Property tests of the invariants in ARCHITECTURE.md, on arbitrary text.
 
 use newslens::input::Document;
+use newslens::keywords::{CorpusView, DocKeywords, Method, extract, rank};
 use newslens::lexicon::{Lexicon, annotate};
 use newslens::pipeline::{CharCursor, Options, analyze};
 use newslens::segment::{TokenKind, segment};
@@ -124,6 +125,65 @@ proptest! {
         }
         b.merge(a);
         prop_assert_eq!(&b, &forward);
+    }
+
+    #[test]
+    fn keyword_candidates_are_the_terms_in_the_articles_words(text in newsy(), lang in prop_oneof![Just("eng"), Just("fra")]) {
+        let seg = segment(&text, lang);
+        let lex = Lexicon::get(lang);
+        let ann = annotate(&text, &seg.tokens, lex);
+        let terms = count_terms(&seg, &ann, 3);
+        let doc = extract(&text, &seg, &ann, 3);
+        // the same stem keys as the terms (whose df the corpus methods look up)
+        let mut a: Vec<&str> = doc.candidates.iter().map(|c| doc.stem(c)).collect();
+        let mut b: Vec<&str> = terms.terms.iter().map(|t| t.stem.as_str()).collect();
+        a.sort_unstable();
+        b.sort_unstable();
+        prop_assert_eq!(a, b);
+        let chars: Vec<char> = text.chars().collect();
+        for c in &doc.candidates {
+            let kw = doc.keyword(c);
+            // the article's own words, white space (and control characters) as one space
+            let squeezed = text
+                .split(|ch: char| ch.is_whitespace() || ch.is_control())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            prop_assert!(squeezed.contains(kw), "{kw:?} not in the text");
+            // no stopword and no bare number at either end
+            let words: Vec<&str> = kw.split(' ').collect();
+            for w in [words[0], words[words.len() - 1]] {
+                let lower = newslens::normalize::lower(w);
+                prop_assert!(!lex.is_stopword(&lower), "{kw:?} ends with a stopword");
+                // words have a letter; @handles (`@123`) are names, not numbers
+                prop_assert!(
+                    w.chars().any(|ch| ch.is_alphabetic()) || w.starts_with('@'),
+                    "{kw:?} ends with a number"
+                );
+            }
+            prop_assert!((c.first_start as usize) < chars.len());
+            prop_assert!(c.count >= 1 && c.free <= c.count && c.spread <= c.count);
+            prop_assert!(c.capitalised + c.caseless <= c.count);
+        }
+        // the spool gives back the same document
+        let mut spool = String::new();
+        doc.encode(&mut spool);
+        prop_assert_eq!(DocKeywords::decode(&spool), Some(doc.clone()));
+        // no list holds near-duplicates, none is longer than asked
+        for m in [Method::Yake, Method::Textrank, Method::Rake, Method::Tfidf, Method::Combined] {
+            let top = rank(&doc, m, &CorpusView::none(), 7);
+            prop_assert!(top.len() <= 7);
+            let keys: Vec<Vec<String>> = top
+                .iter()
+                .map(|&(i, _)| doc.stem(&doc.candidates[i]).replace('-', "").split(' ').map(str::to_string).collect())
+                .collect();
+            for (x, kx) in keys.iter().enumerate() {
+                for ky in &keys[x + 1..] {
+                    let inside = |a: &Vec<String>, b: &Vec<String>| b.len() <= a.len() && a.windows(b.len()).any(|w| w == &b[..]);
+                    prop_assert!(!inside(kx, ky) && !inside(ky, kx), "{:?} {:?} in {:?}", kx, ky, m);
+                }
+            }
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ fn fixture_csv_snapshots() {
     for name in [
         "documents",
         "terms",
+        "keywords",
         "corpus_terms",
         "diagnostics",
         "sentences",

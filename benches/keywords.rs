@@ -1,0 +1,97 @@
+//! Throughput of keyword extraction on the bundled corpus (seeds/ + corpus/: English and French
+//! Wikinews, PUD excerpts in seven languages), after segmentation and the lexicon, as
+//! `newslens run` does it: the per-document half (`extract`: candidates, YAKE, TextRank, RAKE)
+//! and the write-time half (corpus-dependent scores and ranking, here the default `combined`).
+//! Each benchmark first asserts what it computes, so a fast wrong answer cannot pass.
+//! Run with `cargo bench --bench keywords`; criterion reports MB/s of article text.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use newslens::input::{self, Document, Item, ReadOptions};
+use newslens::keywords::{CorpusView, DocKeywords, Method, extract, rank};
+use newslens::language::detect_language;
+use newslens::lexicon::{Annotated, Lexicon, annotate};
+use newslens::segment::{Segmentation, segment};
+use newslens::terms::{CorpusTerms, MAX_N, count_terms};
+use std::hint::black_box;
+use std::path::PathBuf;
+
+fn corpus() -> Vec<Document> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let (files, _) = input::discover(
+        &[root.join("seeds"), root.join("corpus")],
+        &ReadOptions::default(),
+    );
+    let mut docs = Vec::new();
+    for f in &files {
+        input::read(f, &ReadOptions::default(), &mut |item| {
+            if let Item::Doc(d) = item {
+                docs.push(d);
+            }
+        });
+    }
+    docs
+}
+
+fn keywords(c: &mut Criterion) {
+    let docs = corpus();
+    assert_eq!(docs.len(), 1 + 43 + 100 + 1505, "bundled corpus changed");
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    let langs: Vec<&'static str> = docs.iter().map(|d| detect_language(&d.text).code).collect();
+    let prepared: Vec<(Segmentation, Annotated)> = docs
+        .iter()
+        .zip(&langs)
+        .map(|(d, l)| {
+            let seg = segment(&d.text, l);
+            let ann = annotate(&d.text, &seg.tokens, Lexicon::get(l));
+            (seg, ann)
+        })
+        .collect();
+    let mut corpus = CorpusTerms::default();
+    let mut terms = 0;
+    for ((seg, ann), l) in prepared.iter().zip(&langs) {
+        let t = count_terms(seg, ann, MAX_N);
+        terms += t.terms.len();
+        corpus.add(l, &t);
+    }
+    let extract_all = || -> Vec<DocKeywords> {
+        docs.iter()
+            .zip(&prepared)
+            .map(|(d, (seg, ann))| extract(black_box(&d.text), seg, ann, MAX_N))
+            .collect()
+    };
+    // keyword candidates are exactly the terms (same n-grams, same stem keys)
+    let extracted = extract_all();
+    let candidates: usize = extracted.iter().map(|k| k.candidates.len()).sum();
+    assert_eq!(candidates, terms, "candidates differ from terms");
+    let rank_all = |extracted: &[DocKeywords]| -> usize {
+        extracted
+            .iter()
+            .zip(&langs)
+            .map(|(k, &lang)| rank(k, Method::Combined, &CorpusView::new(&corpus, lang), 20).len())
+            .sum()
+    };
+    let keywords = rank_all(&extracted);
+    // 1,649 documents; PUD excerpts are one or two sentences, so many have fewer than 20
+    // (26,896 when this was written)
+    assert!(
+        (25_000..29_000).contains(&keywords),
+        "combined keywords: {keywords}"
+    );
+
+    let mut g = c.benchmark_group("keywords");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(20);
+    g.bench_function("extract (candidates, yake, textrank, rake)", |b| {
+        b.iter(|| {
+            let n: usize = extract_all().iter().map(|k| k.candidates.len()).sum();
+            assert_eq!(n, candidates);
+        })
+    });
+    g.bench_function("combined (extract + corpus scores + top 20)", |b| {
+        b.iter(|| assert_eq!(rank_all(&extract_all()), keywords))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, keywords);
+criterion_main!(benches);

@@ -1,0 +1,1526 @@
+//! Keywords: the phrases that say what each article is about, in the article's own words.
+//!
+//! Takes one document's text, sentences, tokens and lexical annotation (stopwords and stems of
+//! its language, [`crate::lexicon`]); gives its keyword candidates ([`extract`], the *map*) and,
+//! once the corpus document frequencies are known, ranked keyword lists per method ([`rank`],
+//! at write time). Everything runs on newslens's own tokens, stopwords and stems.
+//!
+//! **Candidates** are exactly the terms of [`crate::terms`] ([`for_each_ngram`]): one to three
+//! tokens inside a sentence, no punctuation inside, never starting or ending with a stopword or
+//! a bare number, grouped by their stem sequence (`state security`, `State Security` and
+//! `state securities` are one candidate). Each keeps the article's most common surface form
+//! with its case (`Ministry of State`, `State Security`), its count and its first offset.
+//!
+//! **Methods** ([`Method`]):
+//! - `yake` — YAKE (Campos et al., *Information Sciences* 509, 2020), implemented from the
+//!   paper, over words grouped by stem: casing (not counted at the start of a sentence or in a
+//!   title-case line), position (median sentence), normalised frequency, relatedness to
+//!   context (distinct left/right neighbours within one token) and sentence spread, combined as
+//!   `S(t) = Rel·Pos / (Case + Freq/Rel + Spread/Rel)`; a phrase scores
+//!   `∏S(t) / (TF(kw)·(1 + ΣS(t)))`, inner stopwords weighted by their bigram probabilities.
+//!   Lower is better (the paper's convention, kept so scores compare with other YAKEs).
+//! - `tfidf` — `count / words × idf`, with the corpus document frequency of the phrase
+//!   ([`crate::terms::CorpusTerms`], the same numbers as `terms.csv`).
+//! - `textrank` — TextRank (Mihalcea & Tarau 2004): PageRank (d = 0.85) on the undirected graph
+//!   of content words that follow each other in a sentence (stopwords stand in for the paper's
+//!   part-of-speech filter); the top third of the words are keywords, and adjacent keywords
+//!   collapse into phrases: candidates are maximal runs of keywords, scored by the mean rank of
+//!   their words (the paper leaves phrase scores open; a sum would put every phrase above its
+//!   own words).
+//! - `rake` — RAKE (Rose et al. 2010): candidates are maximal runs of content words between
+//!   stopwords, numbers and punctuation; a word scores degree / frequency over those runs, a
+//!   phrase the sum of its words.
+//! - `combined` — see [`combined_score`]: how often the phrase stands on its own in the article,
+//!   how specific its words are in the corpus (idf), where it first appears, how it is
+//!   capitalised, its length, and how YAKE ranks it.
+//!
+//! **Near-duplicates** are removed from every list: a candidate whose stem sequence equals,
+//! contains or is contained in a higher-ranked one's (hyphens ignored) is dropped — `state
+//! security`, `State Security`, `security` and `state security law` are one entry, the
+//! best-ranked. Both directions, because a list holding `security` and `state security` says
+//! the same thing twice whichever comes first; the scores decide which form stands for it
+//! (`combined` discounts a word that mostly occurs inside a recurring phrase, so the phrase
+//! wins). Ties are broken by the phrase text, then the stems.
+//!
+//! Per-document candidates travel through the run's spool files as text lines
+//! ([`DocKeywords::encode`] / [`DocKeywords::decode`]), so no candidate list is held for the
+//! whole corpus.
+
+use crate::lexicon::Annotated;
+use crate::pipeline::CharCursor;
+use crate::segment::{Segmentation, TokenKind};
+use crate::terms::{CorpusTerm, CorpusTerms, MAX_N, for_each_ngram, idf, is_joinable, tf};
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt::Write as _;
+
+/// A keyword extraction method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    /// Corpus statistics and in-document features together (the default).
+    Combined,
+    /// YAKE statistical features.
+    Yake,
+    /// Phrase tf-idf against the corpus.
+    Tfidf,
+    /// TextRank on the word co-occurrence graph.
+    Textrank,
+    /// RAKE degree/frequency word scores.
+    Rake,
+}
+
+impl Method {
+    /// All methods, in the order of `keywords.csv`.
+    pub const ALL: [Method; 5] = [
+        Method::Combined,
+        Method::Yake,
+        Method::Tfidf,
+        Method::Textrank,
+        Method::Rake,
+    ];
+
+    /// The name written in the `method` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Combined => "combined",
+            Method::Yake => "yake",
+            Method::Tfidf => "tfidf",
+            Method::Textrank => "textrank",
+            Method::Rake => "rake",
+        }
+    }
+
+    /// The method of a name (as written by [`Method::as_str`]).
+    pub fn parse(name: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
+    /// Whether the method needs corpus document frequencies (computed at write time).
+    pub fn uses_corpus(self) -> bool {
+        matches!(self, Method::Combined | Method::Tfidf)
+    }
+
+    /// Whether a higher score ranks first (all but YAKE, where lower is better).
+    pub fn higher_is_better(self) -> bool {
+        self != Method::Yake
+    }
+}
+
+/// One keyword candidate of one document, with its per-document features.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// Number of tokens: 1, 2 or 3.
+    pub n: u8,
+    /// The stems of its tokens joined by single spaces, the key of
+    /// [`crate::terms::CorpusTerms`] ([`DocKeywords::stem`]).
+    pub stem: Span,
+    /// The most common surface form in the article, case preserved, white space (and control
+    /// characters) as one space ([`DocKeywords::keyword`]).
+    pub keyword: Span,
+    /// Its content words as indices of their single-word candidates in
+    /// [`DocKeywords::candidates`] (itself for a single word); `u32::MAX` for stopwords and
+    /// numbers inside it and past its length.
+    pub parts: [u32; MAX_N],
+    /// Occurrences in the article.
+    pub count: u32,
+    /// Occurrences not inside an occurrence of a longer candidate that occurs at least twice
+    /// (`security` in `State Security`): how often it stands on its own.
+    pub free: u32,
+    /// Code-point offset of the first occurrence.
+    pub first_start: u64,
+    /// Sentence of the first occurrence (0-based).
+    pub first_sentence: u32,
+    /// Sentences it occurs in.
+    pub spread: u32,
+    /// Occurrences written with a capital (or in capitals) where case tells something.
+    pub capitalised: u32,
+    /// Occurrences where case tells nothing: at the start of a sentence or in a title-case line.
+    pub caseless: u32,
+    /// YAKE score (lower is better), to 9 decimals.
+    pub yake: f64,
+    /// TextRank score (mean PageRank of its words) when it is a maximal run of TextRank
+    /// keywords somewhere in the article, else 0; to 9 decimals.
+    pub textrank: f64,
+    /// RAKE score (sum of its words' degree / frequency) when it is a maximal run of content
+    /// words somewhere in the article, else 0; to 9 decimals.
+    pub rake: f64,
+}
+
+/// A string of [`DocKeywords::strings`], by byte offsets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+/// The keyword candidates of one document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DocKeywords {
+    /// Candidates in order of first occurrence.
+    pub candidates: Vec<Candidate>,
+    /// The candidates' keywords and stems, one after the other (one allocation per document).
+    pub strings: String,
+    /// Word tokens (the denominator of tf).
+    pub words: u32,
+    /// Sentences.
+    pub sentences: u32,
+}
+
+impl DocKeywords {
+    /// The text of a span of [`DocKeywords::strings`].
+    pub fn str(&self, span: Span) -> &str {
+        &self.strings[span.start as usize..span.end as usize]
+    }
+
+    /// A candidate's stems, joined by spaces.
+    pub fn stem(&self, c: &Candidate) -> &str {
+        self.str(c.stem)
+    }
+
+    /// A candidate's keyword as shown.
+    pub fn keyword(&self, c: &Candidate) -> &str {
+        self.str(c.keyword)
+    }
+
+    /// Appends `s` to the strings and returns its span.
+    fn push(strings: &mut String, s: &str) -> Span {
+        let start = strings.len() as u32;
+        strings.push_str(s);
+        Span {
+            start,
+            end: strings.len() as u32,
+        }
+    }
+}
+
+const NONE: u32 = u32::MAX;
+/// Per-form case flags.
+const CAP: u8 = 1;
+const ACRONYM: u8 = 2;
+
+/// The keyword candidates of one document and their per-document scores.
+pub fn extract(text: &str, seg: &Segmentation, ann: &Annotated, max_n: usize) -> DocKeywords {
+    let tokens = &seg.tokens;
+    let n_stems = ann.stems.len();
+    let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count() as u32;
+    let mut out = DocKeywords {
+        candidates: Vec::new(),
+        strings: String::new(),
+        words,
+        sentences: seg.sentences.len() as u32,
+    };
+    if tokens.is_empty() {
+        return out;
+    }
+    // case of each distinct surface form (forms are interned per exact surface)
+    let mut form_case = vec![u8::MAX; ann.forms.len()];
+    let case_of = |form_case: &mut Vec<u8>, i: usize| -> u8 {
+        let f = ann.token_forms[i] as usize;
+        if form_case[f] == u8::MAX {
+            form_case[f] = case_flags(&text[tokens[i].start..tokens[i].end]);
+        }
+        form_case[f]
+    };
+
+    // ---- word statistics (per stem): frequency, case, sentences, neighbours
+    let mut stat = vec![WordStat::default(); n_stems];
+    let mut sentence_lists: Vec<u32> = Vec::new(); // distinct sentences of each stem, grouped later
+    let mut occ: Vec<(u32, u32)> = Vec::new(); // (stem, sentence), first per sentence
+    // adjacent (left, right) stems
+    let mut pairs: FxHashMap<u64, u32> =
+        FxHashMap::with_capacity_and_hasher(tokens.len(), Default::default());
+    // tokens whose case tells nothing: sentence-initial, or in a title-case line (a headline
+    // capitalises every content word)
+    let mut caseless = vec![false; tokens.len()];
+    for (si, s) in seg.sentences.iter().enumerate() {
+        let si = si as u32;
+        let mut seen_word = false;
+        let mut prev: u32 = NONE;
+        let mut content_words = 0;
+        let mut capitalised = 0;
+        for i in s.tokens.clone() {
+            if tokens[i].kind == TokenKind::Word && ann.form(i).content {
+                content_words += 1;
+                if case_of(&mut form_case, i) != 0 {
+                    capitalised += 1;
+                }
+            }
+        }
+        let title_case = content_words >= 3 && capitalised == content_words;
+        for i in s.tokens.clone() {
+            let t = &tokens[i];
+            if !is_joinable(t.kind) {
+                prev = NONE;
+                continue;
+            }
+            let stem = ann.form(i).stem;
+            let st = &mut stat[stem as usize];
+            st.tf += 1;
+            if !seen_word || title_case {
+                caseless[i] = true;
+                seen_word = true;
+            } else {
+                let c = case_of(&mut form_case, i);
+                if c & ACRONYM != 0 {
+                    st.acronym += 1;
+                } else if c & CAP != 0 {
+                    st.upper += 1;
+                }
+            }
+            if st.last_sentence != si {
+                st.last_sentence = si;
+                st.sentences += 1;
+                occ.push((stem, si));
+            }
+            if prev != NONE {
+                *pairs.entry((prev as u64) << 32 | stem as u64).or_default() += 1;
+            }
+            prev = stem;
+        }
+    }
+    // sentence lists grouped by stem (counting sort keeps sentence order)
+    let mut offsets = vec![0u32; n_stems + 1];
+    for &(stem, _) in &occ {
+        offsets[stem as usize + 1] += 1;
+    }
+    for k in 0..n_stems {
+        offsets[k + 1] += offsets[k];
+    }
+    sentence_lists.resize(occ.len(), 0);
+    let mut fill = offsets.clone();
+    for &(stem, si) in &occ {
+        sentence_lists[fill[stem as usize] as usize] = si;
+        fill[stem as usize] += 1;
+    }
+    for (&key, &c) in &pairs {
+        let (l, r) = ((key >> 32) as usize, (key & 0xFFFF_FFFF) as usize);
+        stat[l].right_distinct += 1;
+        stat[l].right_total += c;
+        stat[r].left_distinct += 1;
+        stat[r].left_total += c;
+    }
+
+    // ---- YAKE word scores (content stems)
+    let mut is_content_stem = vec![false; n_stems];
+    for f in &ann.forms {
+        if f.content {
+            is_content_stem[f.stem as usize] = true;
+        }
+    }
+    let content_tfs: Vec<f64> = (0..n_stems)
+        .filter(|&k| is_content_stem[k] && stat[k].tf > 0)
+        .map(|k| stat[k].tf as f64)
+        .collect();
+    let mut yake_word = vec![0.0f64; n_stems];
+    if !content_tfs.is_empty() {
+        let mean = content_tfs.iter().sum::<f64>() / content_tfs.len() as f64;
+        let var =
+            content_tfs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / content_tfs.len() as f64;
+        let max_tf = content_tfs.iter().cloned().fold(0.0, f64::max);
+        let n_sent = seg.sentences.len().max(1) as f64;
+        for k in 0..n_stems {
+            let st = &stat[k];
+            if !is_content_stem[k] || st.tf == 0 {
+                continue;
+            }
+            let tf_t = st.tf as f64;
+            let sents = &sentence_lists[offsets[k] as usize..offsets[k + 1] as usize];
+            yake_word[k] = yake_word_score(
+                tf_t,
+                st.upper.max(st.acronym) as f64,
+                median(sents),
+                mean + var.sqrt(),
+                max_tf,
+                st.left_distinct as f64 / (st.left_total.max(1)) as f64,
+                st.right_distinct as f64 / (st.right_total.max(1)) as f64,
+                st.sentences as f64 / n_sent,
+            );
+        }
+    }
+
+    // ---- TextRank and RAKE word scores (content stems)
+    let textrank_word = textrank_words(seg, ann, n_stems);
+    let rake_word = rake_words(seg, ann, n_stems);
+
+    // ---- candidates
+    // surface variants (exact token sequences: forms are interned per exact spelling) and the
+    // candidates they belong to (by stem sequence)
+    let capacity = 3 * tokens.len();
+    let mut index: FxHashMap<[u32; MAX_N], u32> =
+        FxHashMap::with_capacity_and_hasher(capacity, Default::default());
+    let mut variant_index: FxHashMap<[u32; MAX_N], u32> =
+        FxHashMap::with_capacity_and_hasher(capacity, Default::default());
+    let mut variants: Vec<Variant> = Vec::with_capacity(capacity);
+    let mut accs: Vec<Acc> = Vec::with_capacity(capacity);
+    // (first token, candidate) in text order
+    let mut occurrences: Vec<(u32, u32)> = Vec::with_capacity(capacity);
+    for_each_ngram(seg, ann, max_n, |si, first, last| {
+        let mut forms = [NONE; MAX_N];
+        for (k, j) in (first..=last).enumerate() {
+            forms[k] = ann.token_forms[j];
+        }
+        let si = si as u32;
+        let v = *variant_index.entry(forms).or_insert_with(|| {
+            let key = forms.map(|f| {
+                if f == NONE {
+                    NONE
+                } else {
+                    ann.forms[f as usize].stem
+                }
+            });
+            let id = *index.entry(key).or_insert_with(|| {
+                accs.push(Acc {
+                    key,
+                    first,
+                    last,
+                    first_sentence: si,
+                    last_sentence: NONE,
+                    count: 0,
+                    spread: 0,
+                    capitalised: 0,
+                    caseless: 0,
+                });
+                (accs.len() - 1) as u32
+            });
+            variants.push(Variant {
+                candidate: id,
+                count: 0,
+                first,
+                last,
+            });
+            (variants.len() - 1) as u32
+        });
+        let variant = &mut variants[v as usize];
+        variant.count += 1;
+        let id = variant.candidate;
+        occurrences.push((first as u32, id));
+        let a = &mut accs[id as usize];
+        a.count += 1;
+        if a.last_sentence != si {
+            a.last_sentence = si;
+            a.spread += 1;
+        }
+        if caseless[first] {
+            a.caseless += 1;
+        } else if case_of(&mut form_case, first) != 0 {
+            a.capitalised += 1;
+        }
+    });
+    // the most common surface form of each candidate; ties: the shorter, then the earlier
+    let mut best: Vec<u32> = vec![NONE; accs.len()];
+    let len = |v: &Variant| tokens[v.last].end - tokens[v.first].start;
+    for (k, v) in variants.iter().enumerate() {
+        let b = &mut best[v.candidate as usize];
+        let better = *b == NONE || {
+            let w = &variants[*b as usize];
+            v.count
+                .cmp(&w.count)
+                .then(len(w).cmp(&len(v)))
+                .then(w.first.cmp(&v.first))
+                .is_gt()
+        };
+        if better {
+            *b = k as u32;
+        }
+    }
+
+    // free occurrences: bit n-1 of nested[i] marks the n tokens from i as inside a recurring
+    // longer candidate
+    let mut nested = vec![0u8; tokens.len()];
+    for &(first, id) in &occurrences {
+        let a = &accs[id as usize];
+        let n = a.last - a.first + 1;
+        if n < 2 || a.count < 2 {
+            continue;
+        }
+        // every shorter span inside it: from token first + k, up to its end
+        for (k, bits) in nested[first as usize..][..n].iter_mut().enumerate() {
+            for len in 1..=(n - k).min(n - 1) {
+                *bits |= 1 << (len - 1);
+            }
+        }
+    }
+    // RAKE and TextRank phrases are maximal runs: of content words (RAKE), of adjacent
+    // TextRank keywords (TextRank's collapsing of adjacent keywords)
+    let content = |i: usize| ann.form(i).content;
+    let keyword = |i: usize| content(i) && textrank_word[ann.form(i).stem as usize].is_some();
+    let mut free = vec![0u32; accs.len()];
+    let mut rake_run = vec![false; accs.len()];
+    let mut textrank_run = vec![false; accs.len()];
+    for &(first, id) in &occurrences {
+        let a = &accs[id as usize];
+        let (first, n) = (first as usize, a.last - a.first + 1);
+        let last = first + n - 1;
+        if nested[first] & (1 << (n - 1)) == 0 {
+            free[id as usize] += 1;
+        }
+        let span = &seg.sentences[tokens[first].sentence as usize].tokens;
+        let before = (first > span.start).then(|| first - 1);
+        let after = (last + 1 < span.end).then_some(last + 1);
+        if (first..=last).all(content) {
+            if !before.is_some_and(content) && !after.is_some_and(content) {
+                rake_run[id as usize] = true;
+            }
+            if (first..=last).all(keyword)
+                && !before.is_some_and(keyword)
+                && !after.is_some_and(keyword)
+            {
+                textrank_run[id as usize] = true;
+            }
+        }
+    }
+
+    // code-point offsets of the candidates' first tokens
+    let mut starts: Vec<(usize, u32)> = accs
+        .iter()
+        .enumerate()
+        .map(|(k, a)| (tokens[a.first].start, k as u32))
+        .collect();
+    starts.sort_unstable();
+    let mut first_start = vec![0u64; accs.len()];
+    let mut cursor = CharCursor::new(text);
+    for (b, k) in starts {
+        first_start[k as usize] = cursor.at(b);
+    }
+
+    let mut strings = String::with_capacity(accs.len() * 24);
+    out.candidates = accs
+        .iter()
+        .enumerate()
+        .map(|(k, a)| {
+            let stems: Vec<u32> = a.key.iter().copied().take_while(|&s| s != NONE).collect();
+            // YAKE: product and sum of the word scores, inner stopwords by bigram probability
+            let (mut prod, mut sum) = (1.0f64, 0.0f64);
+            for (p, &s) in stems.iter().enumerate() {
+                let j = a.first + p;
+                if ann.form(j).content {
+                    prod *= yake_word[s as usize];
+                    sum += yake_word[s as usize];
+                } else {
+                    let (l, r) = (stems[p - 1], stems[p + 1]);
+                    let co = |x: u32, y: u32| {
+                        pairs
+                            .get(&((x as u64) << 32 | y as u64))
+                            .copied()
+                            .unwrap_or(0) as f64
+                    };
+                    let p_left = co(l, s) / stat[l as usize].tf.max(1) as f64;
+                    let p_right = co(s, r) / stat[s as usize].tf.max(1) as f64;
+                    let miss = 1.0 - p_left * p_right;
+                    prod *= 1.0 + miss;
+                    sum -= miss;
+                }
+            }
+            let yake = prod / (a.count as f64 * (1.0 + sum));
+            let textrank = if textrank_run[k] {
+                stems
+                    .iter()
+                    .filter_map(|&s| textrank_word[s as usize])
+                    .sum::<f64>()
+                    / stems.len() as f64
+            } else {
+                0.0
+            };
+            let rake = if rake_run[k] {
+                stems.iter().map(|&s| rake_word[s as usize]).sum()
+            } else {
+                0.0
+            };
+            let best = &variants[best[k] as usize];
+            let mut parts = [NONE; MAX_N];
+            for (p, &stem) in stems.iter().enumerate() {
+                if ann.form(a.first + p).content {
+                    parts[p] = index.get(&[stem, NONE, NONE]).copied().unwrap_or(NONE);
+                }
+            }
+            Candidate {
+                n: stems.len() as u8,
+                parts,
+                stem: push_stems(&mut strings, &stems, ann),
+                keyword: push_collapsed(
+                    &mut strings,
+                    &text[tokens[best.first].start..tokens[best.last].end],
+                ),
+                count: a.count,
+                free: free[k],
+                first_start: first_start[k],
+                first_sentence: a.first_sentence,
+                spread: a.spread,
+                capitalised: a.capitalised,
+                caseless: a.caseless,
+                yake: round9(yake),
+                textrank: round9(textrank),
+                rake: round9(rake),
+            }
+        })
+        .collect();
+    out.strings = strings;
+    out
+}
+
+/// `x` to 9 decimals: the nearest double to a 9-decimal number, so it is written in at most 9
+/// decimals and reads back identical (the spool stays small and in-memory and spooled rankings
+/// agree).
+fn round9(x: f64) -> f64 {
+    if x.is_finite() && x.abs() < 1e6 {
+        (x * 1e9).round() / 1e9
+    } else {
+        x
+    }
+}
+
+#[derive(Clone, Default)]
+struct WordStat {
+    tf: u32,
+    upper: u32,
+    acronym: u32,
+    sentences: u32,
+    last_sentence: u32,
+    left_distinct: u32,
+    left_total: u32,
+    right_distinct: u32,
+    right_total: u32,
+}
+
+/// A candidate being collected.
+struct Acc {
+    key: [u32; MAX_N],
+    /// Tokens of the first occurrence.
+    first: usize,
+    last: usize,
+    first_sentence: u32,
+    last_sentence: u32,
+    count: u32,
+    spread: u32,
+    capitalised: u32,
+    caseless: u32,
+}
+
+/// One spelling of a candidate.
+struct Variant {
+    candidate: u32,
+    count: u32,
+    /// Tokens of the first occurrence.
+    first: usize,
+    last: usize,
+}
+
+/// `CAP` when the token starts with an upper-case letter, `ACRONYM` (and `CAP`) when it has two
+/// or more letters, all upper case (`MSS`, `U.S.`).
+fn case_flags(s: &str) -> u8 {
+    let Some(first) = s.chars().find(|c| c.is_alphabetic()) else {
+        return 0;
+    };
+    if !first.is_uppercase() {
+        return 0;
+    }
+    let letters = s.chars().filter(|c| c.is_alphabetic()).count();
+    if letters >= 2
+        && s.chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+    {
+        CAP | ACRONYM
+    } else {
+        CAP
+    }
+}
+
+fn median(sorted: &[u32]) -> f64 {
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2] as f64,
+        n => (sorted[n / 2 - 1] as f64 + sorted[n / 2] as f64) / 2.0,
+    }
+}
+
+/// YAKE's word score from its five features (Campos et al. 2020, section 3.2):
+/// `Case = max(TF_upper, TF_acronym) / (1 + ln TF)`, `Position = ln(ln(3 + median sentence))`,
+/// `Freq = TF / (mean + sd)`, `Rel = 1 + (DL + DR) · TF / maxTF`, `Spread = sentences with t / all
+/// sentences`; `S = Rel · Position / (Case + Freq / Rel + Spread / Rel)`. Lower is better.
+#[allow(clippy::too_many_arguments)]
+fn yake_word_score(
+    tf: f64,
+    tf_case: f64,
+    median_sentence: f64,
+    mean_plus_sd: f64,
+    max_tf: f64,
+    dl: f64,
+    dr: f64,
+    spread: f64,
+) -> f64 {
+    let case = tf_case / (1.0 + tf.ln());
+    let position = (3.0 + median_sentence).ln().ln();
+    let freq = tf / mean_plus_sd;
+    let rel = 1.0 + (dl + dr) * tf / max_tf;
+    rel * position / (case + freq / rel + spread / rel)
+}
+
+/// TextRank word scores: `Some(rank)` for the top third of the content words, `None` for the
+/// rest (and for stems that are not content words).
+fn textrank_words(seg: &Segmentation, ann: &Annotated, n_stems: usize) -> Vec<Option<f64>> {
+    let mut node = vec![NONE; n_stems];
+    let mut stems: Vec<u32> = Vec::new();
+    let mut edges: Vec<(u32, u32)> = Vec::new();
+    for s in &seg.sentences {
+        let mut prev = NONE;
+        for i in s.tokens.clone() {
+            let f = ann.form(i);
+            if !f.content {
+                continue;
+            }
+            let v = &mut node[f.stem as usize];
+            if *v == NONE {
+                *v = stems.len() as u32;
+                stems.push(f.stem);
+            }
+            let v = *v;
+            if prev != NONE && prev != v {
+                edges.push((prev.min(v), prev.max(v)));
+            }
+            prev = v;
+        }
+    }
+    let mut out = vec![None; n_stems];
+    let n = stems.len();
+    if n == 0 {
+        return out;
+    }
+    edges.sort_unstable();
+    edges.dedup();
+    // adjacency lists (CSR)
+    let mut degree = vec![0u32; n];
+    for &(a, b) in &edges {
+        degree[a as usize] += 1;
+        degree[b as usize] += 1;
+    }
+    let mut start = vec![0usize; n + 1];
+    for v in 0..n {
+        start[v + 1] = start[v] + degree[v] as usize;
+    }
+    let mut adj = vec![0u32; start[n]];
+    let mut fill = start.clone();
+    for &(a, b) in &edges {
+        adj[fill[a as usize]] = b;
+        fill[a as usize] += 1;
+        adj[fill[b as usize]] = a;
+        fill[b as usize] += 1;
+    }
+    // PageRank, updated in place (Gauss-Seidel: converges in fewer rounds to the same ranks)
+    // until no rank moves by 1e-4 (the paper's threshold)
+    const D: f64 = 0.85;
+    let mut rank = vec![1.0f64; n];
+    let share = |r: f64, d: u32| if d == 0 { 0.0 } else { r / d as f64 };
+    let mut shares: Vec<f64> = (0..n).map(|v| share(1.0, degree[v])).collect();
+    for _ in 0..100 {
+        let mut delta = 0.0f64;
+        for v in 0..n {
+            let sum: f64 = adj[start[v]..start[v + 1]]
+                .iter()
+                .map(|&u| shares[u as usize])
+                .sum();
+            let new = (1.0 - D) + D * sum;
+            delta = delta.max((new - rank[v]).abs());
+            rank[v] = new;
+            shares[v] = share(new, degree[v]);
+        }
+        if delta < 1e-4 {
+            break;
+        }
+    }
+    // the top third (at least one) are keywords; ties broken by node order (first occurrence)
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| rank[b].total_cmp(&rank[a]).then(a.cmp(&b)));
+    for &v in order.iter().take(n.div_ceil(3)) {
+        out[stems[v] as usize] = Some(rank[v]);
+    }
+    out
+}
+
+/// RAKE word scores, degree / frequency over the maximal runs of content words (0 for other
+/// stems).
+fn rake_words(seg: &Segmentation, ann: &Annotated, n_stems: usize) -> Vec<f64> {
+    let mut freq = vec![0u32; n_stems];
+    let mut degree = vec![0u32; n_stems];
+    for s in &seg.sentences {
+        let mut run = s.tokens.start;
+        for i in s.tokens.clone().chain(std::iter::once(s.tokens.end)) {
+            if i < s.tokens.end && ann.form(i).content {
+                continue;
+            }
+            let len = (i - run) as u32;
+            for j in run..i {
+                let stem = ann.form(j).stem as usize;
+                freq[stem] += 1;
+                degree[stem] += len;
+            }
+            run = i + 1;
+        }
+    }
+    freq.iter()
+        .zip(&degree)
+        .map(|(&f, &d)| if f == 0 { 0.0 } else { d as f64 / f as f64 })
+        .collect()
+}
+
+/// Appends the stems joined by spaces.
+fn push_stems(strings: &mut String, stems: &[u32], ann: &Annotated) -> Span {
+    let start = strings.len() as u32;
+    for (k, &id) in stems.iter().enumerate() {
+        if k > 0 {
+            strings.push(' ');
+        }
+        strings.push_str(&ann.stems[id as usize]);
+    }
+    Span {
+        start,
+        end: strings.len() as u32,
+    }
+}
+
+/// Appends `s` with every run of white space (or control characters, which separate tokens
+/// like white space) as one space.
+fn push_collapsed(strings: &mut String, s: &str) -> Span {
+    let gap = |c: char| c.is_whitespace() || c.is_control();
+    if !s.contains(|c: char| gap(c) && c != ' ') && !s.contains("  ") {
+        return DocKeywords::push(strings, s);
+    }
+    let start = strings.len() as u32;
+    let mut space = false;
+    for c in s.chars() {
+        if gap(c) {
+            space = true;
+        } else {
+            if space && strings.len() as u32 > start {
+                strings.push(' ');
+            }
+            space = false;
+            strings.push(c);
+        }
+    }
+    Span {
+        start,
+        end: strings.len() as u32,
+    }
+}
+
+/// What the corpus-dependent methods need to know about the corpus for one document: the
+/// number of documents and the document frequencies in the document's language.
+#[derive(Clone, Copy)]
+pub struct CorpusView<'a> {
+    terms: Option<&'a CorpusTerms>,
+    lang: &'static str,
+}
+
+impl<'a> CorpusView<'a> {
+    /// The statistics of `terms` for a document in language `lang`.
+    pub fn new(terms: &'a CorpusTerms, lang: &'static str) -> Self {
+        CorpusView {
+            terms: Some(terms),
+            lang,
+        }
+    }
+
+    /// No corpus (for the per-document methods): no documents, every df 0.
+    pub fn none() -> Self {
+        CorpusView {
+            terms: None,
+            lang: "und",
+        }
+    }
+
+    /// Documents in the corpus.
+    pub fn n_docs(&self) -> u64 {
+        self.terms.map_or(0, |t| t.n_docs)
+    }
+
+    /// Document frequency of the term `stem` of `n` tokens.
+    pub fn df(&self, n: u8, stem: &str) -> u64 {
+        self.terms.map_or(0, |t| t.df(self.lang, n, stem))
+    }
+
+    fn group(&self, n: u8) -> Option<&'a FxHashMap<String, CorpusTerm>> {
+        self.terms.and_then(|t| t.group(self.lang, n))
+    }
+}
+
+/// The `combined` score of one candidate (higher is better): what tf-idf, YAKE, TextRank and
+/// RAKE each see only part of, multiplied together:
+///
+/// - *salience* — `count`, for a single word discounted to `√(count × free)` when most of its
+///   occurrences sit inside recurring longer phrases (`State` in `State Security`: the phrase,
+///   not the word, is the keyword; C-value's idea, Frantzi et al. 2000);
+/// - *informativeness* — the mean corpus idf of its content words (not of the whole phrase: a
+///   phrase is rare in any corpus, its words tell whether it is specific);
+/// - *position* — `(1 + first sentence)^-0.3`: news puts what matters first;
+/// - *case* — `e^(0.25 × share of its non-initial occurrences capitalised)`: names;
+/// - *length* — `e^-0.5` for three-token phrases, which are more often chance sequences;
+/// - *YAKE agreement* — `yake^-0.05`, a light vote of the in-document statistics.
+///
+/// The exponents were set on the three evaluation sets (see `tests/eval.rs`), checked on
+/// alternate documents (tuned on even, measured on odd), and rounded.
+pub fn combined_score(c: &Candidate, informativeness: f64) -> f64 {
+    let count = c.count.max(1) as f64;
+    let salience = if c.n == 1 {
+        (count * c.free.max(1) as f64).sqrt()
+    } else {
+        count
+    };
+    let position = (1.0 + c.first_sentence as f64).powf(-0.3);
+    let cased = c.count.saturating_sub(c.caseless).max(1) as f64;
+    let case = (0.25 * c.capitalised as f64 / cased).exp();
+    let length = if c.n >= 3 { (-0.5f64).exp() } else { 1.0 };
+    let yake = c.yake.max(1e-12).powf(-0.05);
+    salience * informativeness * position * case * length * yake
+}
+
+/// Every candidate's score under `method`.
+pub fn scores(doc: &DocKeywords, method: Method, corpus: &CorpusView) -> Vec<f64> {
+    let cs = &doc.candidates;
+    match method {
+        Method::Yake => cs.iter().map(|c| c.yake).collect(),
+        Method::Textrank => cs.iter().map(|c| c.textrank).collect(),
+        Method::Rake => cs.iter().map(|c| c.rake).collect(),
+        Method::Tfidf => {
+            let n_docs = corpus.n_docs();
+            cs.iter()
+                .map(|c| tf(c.count, doc.words) * idf(n_docs, corpus.df(c.n, doc.stem(c))))
+                .collect()
+        }
+        Method::Combined => {
+            // the idf of each word, from its single-word candidate; stopwords and numbers
+            // inside a phrase have none and do not count
+            let n_docs = corpus.n_docs();
+            let words = corpus.group(1);
+            let word_idf: Vec<f64> = cs
+                .iter()
+                .map(|c| {
+                    let df = match (c.n, words) {
+                        (1, Some(g)) => g.get(doc.stem(c)).map_or(0, |t| t.docs),
+                        _ => 0,
+                    };
+                    idf(n_docs, df)
+                })
+                .collect();
+            cs.iter()
+                .map(|c| {
+                    let (mut sum, mut n) = (0.0, 0u32);
+                    for &p in c.parts.iter().filter(|&&p| p != NONE) {
+                        sum += word_idf[p as usize];
+                        n += 1;
+                    }
+                    let informativeness = if n > 0 {
+                        sum / n as f64
+                    } else {
+                        idf(n_docs, corpus.df(c.n, doc.stem(c)))
+                    };
+                    combined_score(c, informativeness)
+                })
+                .collect()
+        }
+    }
+}
+
+/// The top `k` candidates under `method`, best first, as (candidate index, score): candidates
+/// the method does not score (TextRank, RAKE: score 0) are left out, ties are broken by the
+/// keyword, then the stems, and near-duplicates are dropped: a candidate whose stem sequence
+/// contains, equals or is contained in a higher-ranked one's, hyphens ignored
+/// (`security` or `state security law` after `State Security`; `counterespionage`
+/// after `counter-espionage`).
+pub fn rank(doc: &DocKeywords, method: Method, corpus: &CorpusView, k: usize) -> Vec<(usize, f64)> {
+    if k == 0 {
+        return Vec::new();
+    }
+    let scores = scores(doc, method, corpus);
+    let mut order: Vec<usize> = (0..doc.candidates.len())
+        .filter(|&i| scores[i].is_finite() && (method == Method::Yake || scores[i] > 0.0))
+        .collect();
+    let better = |&a: &usize, &b: &usize| -> Ordering {
+        let by_score = if method.higher_is_better() {
+            scores[b].total_cmp(&scores[a])
+        } else {
+            scores[a].total_cmp(&scores[b])
+        };
+        let (ca, cb) = (&doc.candidates[a], &doc.candidates[b]);
+        by_score
+            .then_with(|| doc.keyword(ca).cmp(doc.keyword(cb)))
+            .then_with(|| doc.stem(ca).cmp(doc.stem(cb)))
+    };
+    // sort the best few first; the rest only if near-duplicates use them up
+    let mut sorted = order.len().min(4 * k + 16);
+    if sorted < order.len() {
+        order.select_nth_unstable_by(sorted, better);
+    }
+    order[..sorted].sort_unstable_by(better);
+    let mut kept: Vec<(usize, f64)> = Vec::with_capacity(k);
+    let mut kept_keys: Vec<Vec<Cow<str>>> = Vec::with_capacity(k);
+    let mut next = 0;
+    while next < order.len() && kept.len() < k {
+        if next == sorted {
+            order[sorted..].sort_unstable_by(better);
+            sorted = order.len();
+        }
+        let i = order[next];
+        next += 1;
+        let key = near_duplicate_key(doc.stem(&doc.candidates[i]));
+        if kept_keys
+            .iter()
+            .any(|other| contains(other, &key) || contains(&key, other))
+        {
+            continue;
+        }
+        kept.push((i, scores[i]));
+        kept_keys.push(key);
+    }
+    kept
+}
+
+/// Candidate parts in the spool: indices separated by commas, empty for none (`12,,14`).
+struct Parts([u32; MAX_N]);
+
+impl std::fmt::Display for Parts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (k, &p) in self.0.iter().enumerate() {
+            if k > 0 {
+                f.write_char(',')?;
+            }
+            if p != NONE {
+                write!(f, "{p}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Parts {
+    fn parse(s: &str) -> Option<[u32; MAX_N]> {
+        let mut parts = [NONE; MAX_N];
+        let mut fields = s.split(',');
+        for p in &mut parts {
+            let field = fields.next()?;
+            if !field.is_empty() {
+                *p = field.parse().ok()?;
+            }
+        }
+        fields.next().is_none().then_some(parts)
+    }
+}
+
+/// The words of a stem sequence, hyphens removed (`counter-espionag` → `counterespionag`).
+fn near_duplicate_key(stem: &str) -> Vec<Cow<'_, str>> {
+    stem.split(' ')
+        .map(|w| {
+            if w.contains('-') {
+                Cow::Owned(w.replace('-', ""))
+            } else {
+                Cow::Borrowed(w)
+            }
+        })
+        .collect()
+}
+
+/// Whether `part` is a contiguous run of `whole`'s words.
+fn contains(whole: &[Cow<str>], part: &[Cow<str>]) -> bool {
+    part.len() <= whole.len() && whole.windows(part.len()).any(|w| w == part)
+}
+
+impl DocKeywords {
+    /// Keeps only the candidates `methods` can still rank in their top `k`: all of them when a
+    /// corpus-dependent method is asked for (its scores are not known yet), else the union of
+    /// the per-document methods' lists. Keeps the spool no larger than it needs to be.
+    pub fn retain_needed(&mut self, methods: &[Method], k: usize) {
+        if methods.iter().any(|m| m.uses_corpus()) {
+            return;
+        }
+        let mut keep = vec![false; self.candidates.len()];
+        for &m in methods {
+            for (i, _) in rank(self, m, &CorpusView::none(), k) {
+                keep[i] = true;
+            }
+        }
+        let mut new_index = vec![NONE; keep.len()];
+        let mut next = 0;
+        for (i, &kept) in keep.iter().enumerate() {
+            if kept {
+                new_index[i] = next;
+                next += 1;
+            }
+        }
+        let mut flags = keep.into_iter();
+        self.candidates.retain(|_| flags.next().unwrap_or(false));
+        for c in &mut self.candidates {
+            for p in &mut c.parts {
+                if *p != NONE {
+                    *p = new_index[*p as usize];
+                }
+            }
+        }
+    }
+
+    /// Appends the spool encoding: a line `words \t sentences \t candidates`, then one line
+    /// per candidate (tab-separated fields; keywords and stems hold no tabs or newlines because
+    /// tokens hold no white space and spaces are collapsed).
+    pub fn encode(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}",
+            self.words,
+            self.sentences,
+            self.candidates.len()
+        );
+        for c in &self.candidates {
+            let _ = writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                c.n,
+                self.stem(c),
+                self.keyword(c),
+                Parts(c.parts),
+                c.count,
+                c.free,
+                c.first_start,
+                c.first_sentence,
+                c.spread,
+                c.capitalised,
+                c.caseless,
+                c.yake,
+                c.textrank,
+                c.rake
+            );
+        }
+    }
+
+    /// Reads what [`DocKeywords::encode`] wrote; `None` if it is not that.
+    pub fn decode(text: &str) -> Option<DocKeywords> {
+        let mut lines = text.lines();
+        let mut head = lines.next()?.split('\t');
+        let words = head.next()?.parse().ok()?;
+        let sentences = head.next()?.parse().ok()?;
+        let n: usize = head.next()?.parse().ok()?;
+        let mut candidates = Vec::with_capacity(n);
+        let mut strings = String::with_capacity(text.len() / 3);
+        for line in lines {
+            let mut f = line.split('\t');
+            candidates.push(Candidate {
+                n: f.next()?.parse().ok()?,
+                stem: DocKeywords::push(&mut strings, f.next()?),
+                keyword: DocKeywords::push(&mut strings, f.next()?),
+                parts: Parts::parse(f.next()?)?,
+                count: f.next()?.parse().ok()?,
+                free: f.next()?.parse().ok()?,
+                first_start: f.next()?.parse().ok()?,
+                first_sentence: f.next()?.parse().ok()?,
+                spread: f.next()?.parse().ok()?,
+                capitalised: f.next()?.parse().ok()?,
+                caseless: f.next()?.parse().ok()?,
+                yake: f.next()?.parse().ok()?,
+                textrank: f.next()?.parse().ok()?,
+                rake: f.next()?.parse().ok()?,
+            });
+        }
+        (candidates.len() == n).then_some(DocKeywords {
+            candidates,
+            strings,
+            words,
+            sentences,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::{Lexicon, annotate};
+    use crate::segment::segment;
+
+    fn extract_text(text: &str, lang: &str) -> DocKeywords {
+        let seg = segment(text, lang);
+        let ann = annotate(text, &seg.tokens, Lexicon::get(lang));
+        extract(text, &seg, &ann, MAX_N)
+    }
+
+    fn find<'a>(doc: &'a DocKeywords, keyword: &str) -> Option<&'a Candidate> {
+        doc.candidates.iter().find(|c| doc.keyword(c) == keyword)
+    }
+
+    fn top(doc: &DocKeywords, method: Method, k: usize) -> Vec<String> {
+        rank(doc, method, &CorpusView::none(), k)
+            .into_iter()
+            .map(|(i, _)| doc.keyword(&doc.candidates[i]).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn method_names() {
+        for m in Method::ALL {
+            assert_eq!(Method::parse(m.as_str()), Some(m));
+        }
+        let names: Vec<&str> = Method::ALL.iter().map(|m| m.as_str()).collect();
+        assert_eq!(names, ["combined", "yake", "tfidf", "textrank", "rake"]);
+        assert_eq!(Method::parse("bm25"), None);
+    }
+
+    #[test]
+    fn candidates_keep_the_articles_words() {
+        let text = "The Ministry of State Security (MSS) said state security matters. \
+                    State Security agents, security! Paid 100 dollars.";
+        let doc = extract_text(text, "eng");
+        // (keyword as shown, stems, count, first_start)
+        for (keyword, stem, count, first_start) in [
+            ("State Security", "state secur", 3, 16),
+            ("Ministry of State", "ministri of state", 1, 4),
+            ("MSS", "mss", 1, 32),
+            // Security 2, security 2: the earlier
+            ("Security", "secur", 4, 22),
+            ("Paid 100 dollars", "paid 100 dollar", 1, 99),
+        ] {
+            let c = find(&doc, keyword).unwrap_or_else(|| panic!("{keyword} missing"));
+            assert_eq!(
+                (doc.stem(c), c.count, c.first_start),
+                (stem, count, first_start),
+                "{keyword}"
+            );
+        }
+        // never a stopword or number at either end, never across punctuation or sentences
+        for keyword in [
+            "of State Security",
+            "The Ministry",
+            "Security MSS",
+            "matters State",
+            "agents security",
+            "100",
+            "100 dollars",
+        ] {
+            assert!(find(&doc, keyword).is_none(), "{keyword} is a candidate");
+        }
+        for c in &doc.candidates {
+            let kw = doc.keyword(c);
+            assert!(!kw.contains(['(', ')', ',', '.', '!']), "{kw}");
+        }
+    }
+
+    #[test]
+    fn most_common_surface_form_and_code_point_offsets() {
+        // "l’État" / "l'État": elisions are split off; code points, not bytes
+        let text = "Réforme de l’État : l’État paie, l’état dépense. État.";
+        let doc = extract_text(text, "fra");
+        let c = find(&doc, "État").expect("État");
+        assert_eq!((c.count, c.first_start), (4, 13));
+        // white space inside a phrase is shown as one space
+        let doc = extract_text("The state\n   security law", "eng");
+        assert!(find(&doc, "state security law").is_some());
+        // ties between spellings: the shorter, then the earlier
+        let doc = extract_text("China’s rise. China grows.", "eng");
+        assert_eq!(doc.keyword(&doc.candidates[0]), "China");
+    }
+
+    #[test]
+    fn counts_case_and_free_occurrences() {
+        let text = "State Security agents met. Officials of State Security spoke. \
+                    The state budget grew. Security rose.";
+        let doc = extract_text(text, "eng");
+        let state = find(&doc, "State").unwrap();
+        // sentence-initial occurrences tell nothing about case
+        assert_eq!((state.count, state.caseless, state.capitalised), (3, 1, 1));
+        // inside the recurring "State Security" twice, on its own once
+        assert_eq!(state.free, 1);
+        let phrase = find(&doc, "State Security").unwrap();
+        assert_eq!((phrase.count, phrase.free, phrase.spread), (2, 2, 2));
+        assert_eq!(phrase.parts.map(|p| p != NONE), [true, true, false]);
+        assert_eq!(doc.stem(&doc.candidates[phrase.parts[1] as usize]), "secur");
+        // a title-case line says nothing about case either
+        let doc = extract_text(
+            "Police Arrest Mayor In Dawn Raid\n\nThe police said so.",
+            "eng",
+        );
+        let police = find(&doc, "Police").unwrap();
+        assert_eq!(
+            (police.count, police.caseless, police.capitalised),
+            (2, 1, 0)
+        );
+    }
+
+    #[test]
+    fn yake_word_score_follows_the_paper() {
+        // hand-computed: Case = 1/(1+ln 2), Pos = ln ln 3, Freq = 2/1.5, Rel = 1 + 1.5·2/2
+        let s = yake_word_score(2.0, 1.0, 0.0, 1.5, 2.0, 0.5, 1.0, 0.5);
+        assert!((s - 0.177_589_537_407_710_55).abs() < 1e-12, "{s}");
+        let s = yake_word_score(1.0, 0.0, 4.0, 1.5, 2.0, 1.0, 1.0, 0.25);
+        assert!((s - 2.905_002_809_796_115).abs() < 1e-12, "{s}");
+    }
+
+    #[test]
+    fn yake_prefers_early_frequent_capitalised_words() {
+        let text = "Turing machines changed computing. Alan Turing built machines. \
+                    Turing worked in Manchester. Later, the weather was nice and people walked.";
+        let doc = extract_text(text, "eng");
+        let list = top(&doc, Method::Yake, 5);
+        assert!(
+            list.iter().take(2).any(|k| k.contains("Turing")),
+            "{list:?}"
+        );
+        let turing = find(&doc, "Turing").unwrap().yake;
+        let weather = find(&doc, "weather").unwrap().yake;
+        assert!(turing < weather, "{turing} !< {weather}");
+    }
+
+    #[test]
+    fn textrank_ranks_the_hub_and_collapses_adjacent_keywords() {
+        // a star: "security" next to four different words
+        let text = "Security matters. State security and national security. Security forces.";
+        let doc = extract_text(text, "eng");
+        let security = find(&doc, "Security").unwrap();
+        // PageRank of a star's centre with k = 4 leaves: (0.15 + 0.1275 k) / 0.2775
+        assert!(
+            (security.textrank - 0.66 / 0.2775).abs() < 1e-3,
+            "{}",
+            security.textrank
+        );
+        // top third of 5 words: the centre and the first leaf, adjacent in "Security matters"
+        let phrase = find(&doc, "Security matters").unwrap();
+        assert!(phrase.textrank > 0.0);
+        assert_eq!(find(&doc, "State").unwrap().textrank, 0.0);
+        assert_eq!(find(&doc, "State security").unwrap().textrank, 0.0);
+        // the phrase contains the better-ranked word: a near-duplicate
+        assert_eq!(top(&doc, Method::Textrank, 10), ["Security"]);
+    }
+
+    #[test]
+    fn rake_scores_maximal_runs_by_degree_over_frequency() {
+        // runs: minimal generating sets | solutions | minimal sets
+        // minimal 5/2, generating 3/1, sets 5/2, solutions 1/1
+        let doc = extract_text(
+            "minimal generating sets of solutions and minimal sets",
+            "eng",
+        );
+        let got: Vec<(String, f64)> = rank(&doc, Method::Rake, &CorpusView::none(), 10)
+            .into_iter()
+            .map(|(i, s)| (doc.keyword(&doc.candidates[i]).to_string(), s))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("minimal generating sets".to_string(), 8.0),
+                ("minimal sets".to_string(), 5.0),
+                ("solutions".to_string(), 1.0)
+            ]
+        );
+    }
+
+    /// A hand-made candidate: (stems, keyword, yake score).
+    type Row = (&'static str, &'static str, f64);
+
+    /// A document of hand-made candidates.
+    fn doc_of(rows: &[Row]) -> DocKeywords {
+        let mut doc = DocKeywords {
+            words: 100,
+            sentences: 5,
+            ..DocKeywords::default()
+        };
+        for &(stem, keyword, yake) in rows {
+            let stem_span = DocKeywords::push(&mut doc.strings, stem);
+            let keyword_span = DocKeywords::push(&mut doc.strings, keyword);
+            doc.candidates.push(Candidate {
+                n: stem.split(' ').count() as u8,
+                stem: stem_span,
+                keyword: keyword_span,
+                parts: [NONE; MAX_N],
+                count: 1,
+                free: 1,
+                first_start: 0,
+                first_sentence: 0,
+                spread: 1,
+                capitalised: 0,
+                caseless: 0,
+                yake,
+                textrank: 0.0,
+                rake: 0.0,
+            });
+        }
+        doc
+    }
+
+    #[test]
+    fn near_duplicates_are_dropped_both_ways() {
+        // (candidates as stems/keyword/yake, expected list)
+        let cases: &[(&[Row], &[&str])] = &[
+            (
+                &[
+                    ("state secur", "State Security", 0.1),
+                    ("secur", "security", 0.2),
+                    ("ministri of state secur", "Ministry of State Security", 0.3),
+                    ("state", "state", 0.4),
+                    ("china", "China", 0.5),
+                ],
+                &["State Security", "China"],
+            ),
+            (
+                &[
+                    ("secur", "security", 0.1),
+                    ("state secur", "State Security", 0.2),
+                    ("nation secur", "national security", 0.3),
+                ],
+                &["security"],
+            ),
+            (
+                &[
+                    ("counter-espionag", "counter-espionage", 0.1),
+                    ("counterespionag", "counterespionage", 0.2),
+                    ("counterespionag law", "counterespionage law", 0.3),
+                    ("espionag", "espionage", 0.4),
+                ],
+                &["counter-espionage", "espionage"],
+            ),
+            // a word that is only part of another word is no near-duplicate
+            (
+                &[("state", "state", 0.1), ("statement", "statement", 0.2)],
+                &["state", "statement"],
+            ),
+            // equal scores: by keyword
+            (
+                &[("b", "b", 0.5), ("a", "a", 0.5), ("c", "c", 0.1)],
+                &["c", "a", "b"],
+            ),
+        ];
+        for (rows, want) in cases {
+            assert_eq!(top(&doc_of(rows), Method::Yake, 10), *want, "{rows:?}");
+        }
+        let many = doc_of(&[("a", "a", 0.1), ("b", "b", 0.2), ("c", "c", 0.3)]);
+        assert_eq!(top(&many, Method::Yake, 2), ["a", "b"]);
+        assert!(top(&many, Method::Yake, 0).is_empty());
+    }
+
+    #[test]
+    fn combined_lets_a_recurring_phrase_stand_for_its_words() {
+        let text = "State Security agents met. Officials of State Security spoke. \
+                    The state budget grew. Security rose.";
+        let doc = extract_text(text, "eng");
+        let list = top(&doc, Method::Combined, 5);
+        assert_eq!(list[0], "State Security", "{list:?}");
+        assert!(
+            !list.iter().any(|k| k == "State" || k == "Security"),
+            "{list:?}"
+        );
+    }
+
+    #[test]
+    fn corpus_statistics_move_tfidf_and_combined() {
+        let texts = [
+            "The storm closed the port. The port reopened.",
+            "The storm hit the coast. The storm passed.",
+            "The storm damaged roads.",
+        ];
+        let mut corpus = CorpusTerms::default();
+        let mut docs = Vec::new();
+        for t in texts {
+            let seg = segment(t, "eng");
+            let ann = annotate(t, &seg.tokens, Lexicon::get("eng"));
+            corpus.add("eng", &crate::terms::count_terms(&seg, &ann, MAX_N));
+            docs.push(extract(t, &seg, &ann, MAX_N));
+        }
+        let view = CorpusView::new(&corpus, "eng");
+        // "storm" is in every article, "port" only in the first: port first, storm last
+        for method in [Method::Tfidf, Method::Combined] {
+            let list: Vec<&str> = rank(&docs[0], method, &view, 10)
+                .into_iter()
+                .map(|(i, _)| docs[0].keyword(&docs[0].candidates[i]))
+                .collect();
+            assert_eq!(list.first(), Some(&"port"), "{method:?} {list:?}");
+            assert_eq!(list.last(), Some(&"storm"), "{method:?} {list:?}");
+        }
+        let scores = scores(&docs[0], Method::Tfidf, &view);
+        let port = docs[0]
+            .candidates
+            .iter()
+            .position(|c| docs[0].keyword(c) == "port")
+            .unwrap();
+        // tf = 2 / 8 words, idf = ln(4 / 2) + 1
+        assert!((scores[port] - 2.0 / 8.0 * (2f64.ln() + 1.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn spool_round_trip() {
+        let text = "Le Conseil d’État a tranché : l’État paiera 100 000 € à Zoë. Zoë ?";
+        let doc = extract_text(text, "fra");
+        assert!(doc.candidates.len() > 5);
+        let mut spool = String::new();
+        doc.encode(&mut spool);
+        let back = DocKeywords::decode(&spool).expect("decodes");
+        assert_eq!(back.candidates.len(), doc.candidates.len());
+        for (a, b) in doc.candidates.iter().zip(&back.candidates) {
+            assert_eq!(doc.keyword(a), back.keyword(b));
+            assert_eq!(doc.stem(a), back.stem(b));
+            assert_eq!(
+                (
+                    a.n,
+                    a.parts,
+                    a.count,
+                    a.free,
+                    a.first_start,
+                    a.yake,
+                    a.textrank,
+                    a.rake
+                ),
+                (
+                    b.n,
+                    b.parts,
+                    b.count,
+                    b.free,
+                    b.first_start,
+                    b.yake,
+                    b.textrank,
+                    b.rake
+                )
+            );
+        }
+        assert_eq!((back.words, back.sentences), (doc.words, doc.sentences));
+        // per-document scores are written in at most 9 decimals
+        for c in &doc.candidates {
+            let yake = c.yake.to_string();
+            assert!(
+                yake.split('.').nth(1).is_none_or(|d| d.len() <= 9),
+                "{yake}"
+            );
+        }
+        assert!(DocKeywords::decode("3\t1\t2\n1\tx\tx\t0,,\t1\n").is_none());
+        assert!(DocKeywords::decode("").is_none());
+    }
+
+    #[test]
+    fn pruning_keeps_what_per_document_methods_can_rank() {
+        let text = "Storm closes ports. The storm season starts early. Ports reopen Monday. \
+                    Fishermen wait while harbour officials count losses.";
+        let full = extract_text(text, "eng");
+        let methods = [Method::Yake, Method::Rake];
+        let mut pruned = full.clone();
+        pruned.retain_needed(&methods, 3);
+        assert!(pruned.candidates.len() < full.candidates.len());
+        for m in methods {
+            assert_eq!(top(&pruned, m, 3), top(&full, m, 3), "{m:?}");
+        }
+        for c in &pruned.candidates {
+            for &p in c.parts.iter().filter(|&&p| p != NONE) {
+                let word = &pruned.candidates[p as usize];
+                assert!(pruned.stem(c).split(' ').any(|w| w == pruned.stem(word)));
+            }
+        }
+        // corpus methods need every candidate
+        let mut all = full.clone();
+        all.retain_needed(&[Method::Rake, Method::Tfidf], 3);
+        assert_eq!(all.candidates.len(), full.candidates.len());
+    }
+
+    #[test]
+    fn empty_and_wordless_documents() {
+        for text in ["", "   ", "123 456.", "... !!!"] {
+            let doc = extract_text(text, "eng");
+            assert!(doc.candidates.is_empty(), "{text:?}");
+            for m in Method::ALL {
+                assert!(top(&doc, m, 10).is_empty());
+            }
+        }
+    }
+}
