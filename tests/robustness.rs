@@ -552,3 +552,47 @@ fn formula_guard_on_every_text_column() {
         "handles are terms, guarded"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_folders_are_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("in");
+    fs::create_dir_all(inp.join("locked")).unwrap();
+    fs::write(inp.join("locked/a.txt"), "Hidden behind permissions.").unwrap();
+    fs::write(inp.join("secret.txt"), "Nobody may read this.").unwrap();
+    fs::write(inp.join("open.txt"), "Everybody may read this article.").unwrap();
+    fs::set_permissions(inp.join("secret.txt"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(inp.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(inp.join("secret.txt")).is_ok() {
+        // root reads everything: permissions cannot make a file unreadable here
+        fs::set_permissions(inp.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+        eprintln!(
+            "skipped: running as root, permissions do not stop reads (dangling links are tested in cli.rs)"
+        );
+        return;
+    }
+    let out = dir.path().join("out");
+    newslens()
+        .arg("run")
+        .arg(&inp)
+        .args(["-q", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    fs::set_permissions(inp.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+    let docs = rows(&out.join("documents.csv"));
+    assert_eq!(docs.len(), 1);
+    let diags = rows(&out.join("diagnostics.csv"));
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["path"].ends_with("secret.txt") && d["severity"] == "error")
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["path"].ends_with("locked") && d["severity"] == "error")
+    );
+}
