@@ -5,6 +5,7 @@ pub mod input;
 pub mod language;
 pub mod lexicon;
 pub mod meta;
+pub mod ner;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;

@@ -1,0 +1,361 @@
+//! NER: people, organisations, places and other names; dates, times, money, percentages and
+//! quantities; and which mentions name the same entity.
+//!
+//! Takes one document's text, its segmentation, language and publication date; gives its
+//! mentions (code-point offsets, label, method, normalised value) grouped into entities with
+//! aliases. The stages, in order:
+//!
+//! 1. tokens for the tagger ([`tokens`]): possessives split off (`China’s` → `China` `’s`);
+//! 2. gazetteer matches ([`gazetteer`]), used as features and as a fallback;
+//! 3. the statistical tagger ([`model`], trained by [`train`] over [`features`]) for the
+//!    document's language when a model exists (English, Spanish, Dutch): PER, ORG, LOC, MISC;
+//! 4. gazetteer mentions where the tagger found nothing;
+//! 5. rules ([`rules`]): DATE, TIME, MONEY, PERCENT, QUANTITY with normalised values;
+//! 6. aliases within the document ([`alias`]): `Ministry of State Security (MSS)`, a later
+//!    `Chen` for `Chen Yixin`, `U.S.` for `United States`.
+//!
+//! Does no I/O and cannot fail.
+
+pub mod alias;
+pub mod features;
+pub mod gazetteer;
+pub mod model;
+pub mod rules;
+pub mod tokens;
+pub mod train;
+
+use crate::segment::Segmentation;
+use features::{Context, Features};
+use gazetteer::{Gazetteer, Match};
+use model::Model;
+use std::sync::OnceLock;
+use tokens::NerToken;
+
+/// A document as the tagger sees it.
+pub struct Prepared {
+    /// The tagger's tokens.
+    pub tokens: Vec<NerToken>,
+    /// Gazetteer matches.
+    pub matches: Vec<Match>,
+    /// Features of every token.
+    pub features: Features,
+}
+
+/// Tokens, gazetteer matches and features of one segmented text.
+pub fn prepare(text: &str, seg: &Segmentation, gaz: &Gazetteer) -> Prepared {
+    let toks = tokens::ner_tokens(text, seg);
+    let keys: Vec<std::borrow::Cow<str>> = toks
+        .iter()
+        .map(|t| crate::normalize::normalize(&text[t.start..t.end]))
+        .collect();
+    let key_refs: Vec<&str> = keys.iter().map(|k| k.as_ref()).collect();
+    let matches = gaz.find(&toks, &key_refs);
+    let codes = gaz.codes(toks.len(), &matches);
+    let first: Vec<bool> = key_refs.iter().map(|k| gaz.is_first_name(k)).collect();
+    let features = features::features(
+        text,
+        &toks,
+        &Context {
+            gazetteer: &codes,
+            first_name: &first,
+        },
+    );
+    Prepared {
+        tokens: toks,
+        matches,
+        features,
+    }
+}
+
+/// The tagger's entity spans `(first token, end token, type)` over a prepared document.
+pub fn tag_spans(model: &Model, p: &Prepared) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for r in tokens::sentence_ranges(&p.tokens) {
+        out.extend(train::decode(model, &p.features, r));
+    }
+    out
+}
+
+/// The bundled models: (language, file bytes).
+const MODELS: &[(&str, &[u8])] = &[
+    ("eng", include_bytes!("../../models/ner-eng.bin")),
+    ("spa", include_bytes!("../../models/ner-spa.bin")),
+    ("nld", include_bytes!("../../models/ner-nld.bin")),
+];
+
+/// The bundled model of a language (ISO 639-3), loaded on first use; `None` for languages
+/// without one.
+pub fn model_for(lang: &str) -> Option<&'static Model> {
+    static LOADED: [OnceLock<Option<Model>>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let k = MODELS.iter().position(|(l, _)| *l == lang)?;
+    LOADED[k]
+        .get_or_init(|| Model::from_bytes(MODELS[k].1).ok())
+        .as_ref()
+}
+
+/// Languages with a bundled model.
+pub fn model_languages() -> impl Iterator<Item = &'static str> {
+    MODELS.iter().map(|(l, _)| *l)
+}
+
+/// How a mention was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// The statistical tagger.
+    Model,
+    /// A rule (dates, numbers, acronyms defined in the text).
+    Rule,
+    /// A gazetteer name.
+    Gazetteer,
+}
+
+impl Method {
+    /// The name written to `mentions.csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Model => "model",
+            Method::Rule => "rule",
+            Method::Gazetteer => "gazetteer",
+        }
+    }
+}
+
+/// One mention in a document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mention {
+    /// Byte offset of its start in the text.
+    pub start: usize,
+    /// Byte offset of its end.
+    pub end: usize,
+    /// Its sentence.
+    pub sentence: u32,
+    /// PER, ORG, LOC, MISC, DATE, TIME, MONEY, PERCENT or QUANTITY.
+    pub label: &'static str,
+    /// How it was found.
+    pub method: Method,
+    /// Normalised value (rule mentions).
+    pub value: String,
+    /// Its entity (named mentions), an index into [`DocEntities::entities`].
+    pub entity: Option<usize>,
+}
+
+/// A named entity of one document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entity {
+    /// Its canonical name.
+    pub name: String,
+    /// PER, ORG, LOC or MISC.
+    pub label: &'static str,
+    /// Number of mentions.
+    pub mentions: u32,
+    /// Byte offset of its first mention.
+    pub first_start: usize,
+    /// Its other names in the document, sorted.
+    pub aliases: Vec<String>,
+}
+
+/// The mentions and entities of one document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DocEntities {
+    /// Mentions in text order.
+    pub mentions: Vec<Mention>,
+    /// Entities in order of first mention.
+    pub entities: Vec<Entity>,
+    /// Whether a statistical model tagged the document.
+    pub model: bool,
+}
+
+/// Whether gazetteer names are added as mentions where the tagger found nothing, for languages
+/// with a model (always for user lists and for languages without a model).
+const BUILTIN_FALLBACK_WITH_MODEL: bool = false;
+
+fn mention_name(text: &str, toks: &[NerToken], s: usize, e: usize) -> (String, Vec<String>) {
+    let mut name = String::new();
+    let mut words = Vec::with_capacity(e - s);
+    for k in s..e {
+        if k > s && toks[k].start > toks[k - 1].end {
+            name.push(' ');
+        }
+        let w = crate::normalize::normalize(&text[toks[k].start..toks[k].end]);
+        name.push_str(&w);
+        words.push(w.into_owned());
+    }
+    (name, words)
+}
+
+/// Runs the NER stages on one segmented document. `published` is its ISO date, if known.
+pub fn extract(
+    text: &str,
+    seg: &Segmentation,
+    lang: &str,
+    published: Option<&str>,
+    gaz: &Gazetteer,
+) -> DocEntities {
+    let p = prepare(text, seg, gaz);
+    let toks = &p.tokens;
+    let n = toks.len();
+    let model = model_for(lang);
+    let lexicon = crate::lexicon::Lexicon::get(lang);
+    // (start token, end token, type, method, acronym_of)
+    let mut named: Vec<(usize, usize, u8, Method, Option<usize>)> = Vec::new();
+    if let Some(m) = model {
+        let ranges = tokens::sentence_ranges(toks);
+        let mut sentence_first = vec![false; n];
+        for r in &ranges {
+            if let Some(f) = r
+                .clone()
+                .find(|&i| toks[i].kind != crate::segment::TokenKind::Punct)
+            {
+                sentence_first[f] = true;
+            }
+        }
+        for (s, e, ty) in tag_spans(m, &p) {
+            // a capitalised function word opening a sentence is never a name on its own
+            if e == s + 1 && sentence_first[s] {
+                let lower = crate::normalize::lower(&text[toks[s].start..toks[s].end]);
+                if lexicon.is_stopword(&lower) {
+                    continue;
+                }
+            }
+            named.push((s, e, ty as u8, Method::Model, None));
+        }
+    }
+    let mut covered = vec![false; n];
+    for &(s, e, ..) in &named {
+        covered[s..e].iter_mut().for_each(|c| *c = true);
+    }
+    for m in &p.matches {
+        let entry = &gaz.entries()[m.entry];
+        if model.is_some() && !entry.user && !BUILTIN_FALLBACK_WITH_MODEL {
+            continue;
+        }
+        if covered[m.start..m.end].iter().any(|&c| c) {
+            continue;
+        }
+        covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
+        named.push((m.start, m.end, entry.ty, Method::Gazetteer, None));
+    }
+    named.sort_by_key(|x| x.0);
+    // acronyms defined in brackets right after a name: `Ministry of State Security (MSS)`
+    let mut defined: Vec<(String, usize, u8)> = Vec::new();
+    for k in 0..named.len() {
+        let (s, e, ty, ..) = named[k];
+        let open = e;
+        if open + 2 >= n || toks[open].sentence != toks[s].sentence {
+            continue;
+        }
+        let (o, a, c) = (
+            &text[toks[open].start..toks[open].end],
+            &text[toks[open + 1].start..toks[open + 1].end],
+            &text[toks[open + 2].start..toks[open + 2].end],
+        );
+        if !matches!((o, c), ("(", ")") | ("[", "]")) || !alias::is_acronym(a) {
+            continue;
+        }
+        let (_, words) = mention_name(text, toks, s, e);
+        if alias::initials_match(a, &words) && !defined.iter().any(|d| d.0 == a) {
+            defined.push((a.to_string(), k, ty));
+        }
+    }
+    if !defined.is_empty() {
+        let mut extra = Vec::new();
+        for i in 0..n {
+            if covered[i] {
+                continue;
+            }
+            let w = &text[toks[i].start..toks[i].end];
+            if let Some((_, k, ty)) = defined.iter().find(|d| d.0 == w) {
+                covered[i] = true;
+                extra.push((i, i + 1, *ty, Method::Rule, Some(*k)));
+            }
+        }
+        // acronym links point at indices of `named` before the extras are merged in
+        let (mut all, base) = (named.clone(), named.len());
+        all.extend(extra);
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by_key(|&i| all[i].0);
+        let mut new_index = vec![0; all.len()];
+        for (pos, &i) in order.iter().enumerate() {
+            new_index[i] = pos;
+        }
+        named = order
+            .iter()
+            .map(|&i| {
+                let mut x = all[i];
+                x.4 = x.4.map(|k| new_index[k]);
+                x
+            })
+            .collect();
+        // a tagged acronym inside the brackets is linked too
+        for d in &defined {
+            let def = new_index[d.1];
+            for x in named.iter_mut() {
+                if x.1 == x.0 + 1 && &text[toks[x.0].start..toks[x.0].end] == d.0 && x.4.is_none() {
+                    x.4 = Some(def);
+                }
+            }
+        }
+        debug_assert!(base <= named.len());
+    }
+    // entities
+    let infos: Vec<alias::Named> = named
+        .iter()
+        .map(|&(s, e, ty, _, acr)| {
+            let (name, words) = mention_name(text, toks, s, e);
+            alias::Named {
+                name,
+                words,
+                ty,
+                acronym_of: acr,
+            }
+        })
+        .collect();
+    let (group_of, groups) = alias::group(&infos, gaz);
+    let mut mentions: Vec<Mention> = named
+        .iter()
+        .zip(&group_of)
+        .map(|(&(s, e, _, method, _), &g)| Mention {
+            start: toks[s].start,
+            end: toks[e - 1].end,
+            sentence: toks[s].sentence,
+            label: model::TYPES[groups[g].ty as usize],
+            method,
+            value: String::new(),
+            entity: Some(g),
+        })
+        .collect();
+    let mut entities: Vec<Entity> = groups
+        .iter()
+        .map(|g| Entity {
+            name: g.name.clone(),
+            label: model::TYPES[g.ty as usize],
+            mentions: 0,
+            first_start: usize::MAX,
+            aliases: g.aliases.clone(),
+        })
+        .collect();
+    for m in &mentions {
+        if let Some(g) = m.entity {
+            entities[g].mentions += 1;
+            entities[g].first_start = entities[g].first_start.min(m.start);
+        }
+    }
+    for r in rules::find(text, toks, &covered, lang, published) {
+        mentions.push(Mention {
+            start: toks[r.start].start,
+            end: toks[r.end - 1].end,
+            sentence: toks[r.start].sentence,
+            label: r.label,
+            method: Method::Rule,
+            value: r.value,
+            entity: None,
+        });
+    }
+    mentions.sort_by_key(|m| (m.start, m.end));
+    DocEntities {
+        mentions,
+        entities,
+        model: model.is_some(),
+    }
+}
