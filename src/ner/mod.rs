@@ -166,6 +166,52 @@ pub struct DocEntities {
     pub model: bool,
 }
 
+/// Capitalised abbreviations that are common nouns, never names on their own.
+const NOT_NAMES: &[&str] = &[
+    "ID", "IDs", "CEO", "CFO", "COO", "CTO", "GDP", "TV", "PC", "AI", "DNA", "RNA", "IT", "OK",
+    "PR", "IQ", "VIP", "SUV", "ATM", "FAQ", "URL", "PDF", "USB", "GPS", "SMS", "PIN", "VPN", "LED",
+    "LCD", "CD", "DVD", "HQ", "PhD", "MP", "MPs", "AM", "FM", "ETA", "IPO", "VAT",
+];
+
+/// Sentences set in title case (`China’s State Security Calls Upon Ordinary Citizens ...`): four
+/// in five words of three letters or more after the first are capitalised, and at least two of
+/// them are words the document otherwise writes in lower case. The tagger, trained on sentence-case and all-capitals text, reads such headlines as
+/// names; their mentions are kept only when the body confirms them.
+fn title_case_sentences(text: &str, toks: &[NerToken]) -> Vec<bool> {
+    let mut lower_seen = rustc_hash::FxHashSet::default();
+    for t in toks {
+        let s = &text[t.start..t.end];
+        if s.chars().next().is_some_and(char::is_lowercase) {
+            lower_seen.insert(s);
+        }
+    }
+    let n_sent = toks.last().map_or(0, |t| t.sentence as usize + 1);
+    let mut title = vec![false; n_sent];
+    for r in tokens::sentence_ranges(toks) {
+        let (mut words, mut caps, mut known) = (0, 0, 0);
+        for i in r.clone().skip(1) {
+            let s = &text[toks[i].start..toks[i].end];
+            if s.chars().count() < 3 || !s.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            words += 1;
+            let mut cs = s.chars();
+            if cs.next().is_some_and(char::is_uppercase) {
+                caps += 1;
+                if cs.all(char::is_lowercase)
+                    && lower_seen.contains(crate::normalize::lower(s).as_str())
+                {
+                    known += 1;
+                }
+            }
+        }
+        if known >= 2 && caps * 5 >= words * 4 {
+            title[toks[r.start].sentence as usize] = true;
+        }
+    }
+    title
+}
+
 /// Whether gazetteer names are added as mentions where the tagger found nothing, for languages
 /// with a model (always for user lists and for languages without a model).
 const BUILTIN_FALLBACK_WITH_MODEL: bool = false;
@@ -218,7 +264,27 @@ pub fn extract(
                     continue;
                 }
             }
+            if e == s + 1 && NOT_NAMES.contains(&&text[toks[s].start..toks[s].end]) {
+                continue;
+            }
             named.push((s, e, ty as u8, Method::Model, None));
+        }
+        // title-case headlines: keep what the body or the gazetteer confirms
+        let title = title_case_sentences(text, toks);
+        if title.iter().any(|&t| t) {
+            let in_title = |s: usize| title[toks[s].sentence as usize];
+            let listed: rustc_hash::FxHashSet<(usize, usize)> =
+                p.matches.iter().map(|m| (m.start, m.end)).collect();
+            let body: rustc_hash::FxHashSet<String> = named
+                .iter()
+                .filter(|x| !in_title(x.0))
+                .map(|x| mention_name(text, toks, x.0, x.1).0)
+                .collect();
+            named.retain(|&(s, e, ..)| {
+                !in_title(s)
+                    || listed.contains(&(s, e))
+                    || body.contains(&mention_name(text, toks, s, e).0)
+            });
         }
     }
     let mut covered = vec![false; n];
