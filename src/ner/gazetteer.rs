@@ -47,6 +47,7 @@ pub struct Gazetteer {
     index: FxHashMap<String, Vec<u32>>,
     first_names: FxHashSet<String>,
     canonical: FxHashMap<String, String>,
+    names: FxHashSet<String>,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -140,6 +141,7 @@ impl Gazetteer {
             index: FxHashMap::default(),
             first_names: base.first_names.clone(),
             canonical: FxHashMap::default(),
+            names: FxHashSet::default(),
         };
         // user entries first: they win over built-in ones with the same tokens
         let skipped = g.add_csv(csv_text, true)?;
@@ -166,6 +168,7 @@ impl Gazetteer {
                 .or_insert_with(|| e.canonical.clone());
         }
         let k = self.entries.len() as u32;
+        self.names.insert(e.name.clone());
         self.index.entry(e.tokens[0].clone()).or_default().push(k);
         self.entries.push(e);
     }
@@ -231,6 +234,11 @@ impl Gazetteer {
     /// Whether `name` (a matching form) is a listed first name.
     pub fn is_first_name(&self, name: &str) -> bool {
         self.first_names.contains(name)
+    }
+
+    /// Whether `name` is listed.
+    pub fn is_listed(&self, name: &str) -> bool {
+        self.names.contains(name)
     }
 
     /// The canonical name of a listed alias (`U.S.` → `United States`).

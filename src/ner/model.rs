@@ -140,11 +140,13 @@ where
     }
     let mut next = vec![T::default(); N_TAGS];
     let mut next_valid = [false; N_TAGS];
+    let allowed_prev = &*ALLOWED_PREV;
     for i in 1..n {
         for cur in 0..N_TAGS {
             let mut best: Option<(T, usize)> = None;
-            for prev in 0..N_TAGS {
-                if !valid[prev] || !ALLOWED[prev][cur] {
+            for &prev in &allowed_prev[cur] {
+                let prev = prev as usize;
+                if !valid[prev] {
                     continue;
                 }
                 let s = score[prev] + trans[prev * N_TAGS + cur];
@@ -184,14 +186,71 @@ where
     out
 }
 
-static ALLOWED: std::sync::LazyLock<[[bool; N_TAGS]; N_TAGS]> = std::sync::LazyLock::new(|| {
-    let mut a = [[false; N_TAGS]; N_TAGS];
-    for (p, row) in a.iter_mut().enumerate() {
-        for (c, cell) in row.iter_mut().enumerate() {
-            *cell = allowed(Some(p), c);
+/// [`viterbi`] for integer scores, with invalid paths at a very low score instead of options.
+pub fn viterbi_i32(em: &[i32], trans: &[i32], end: &[i32]) -> Vec<u8> {
+    const NEG: i64 = i64::MIN / 4;
+    let n = em.len() / N_TAGS;
+    if n == 0 {
+        return Vec::new();
+    }
+    let allowed_prev = &*ALLOWED_PREV;
+    let mut score = [NEG; N_TAGS];
+    for (t, s) in score.iter_mut().enumerate() {
+        if allowed(None, t) {
+            *s = trans[N_TAGS * N_TAGS + t] as i64 + em[t] as i64;
         }
     }
-    a
+    let mut back = vec![0u8; n * N_TAGS];
+    let mut next = [NEG; N_TAGS];
+    for i in 1..n {
+        for cur in 0..N_TAGS {
+            let (mut best, mut arg) = (NEG, 0u8);
+            for &p in &allowed_prev[cur] {
+                let s = score[p as usize] + trans[p as usize * N_TAGS + cur] as i64;
+                if s > best {
+                    best = s;
+                    arg = p;
+                }
+            }
+            next[cur] = if best == NEG {
+                NEG
+            } else {
+                best + em[i * N_TAGS + cur] as i64
+            };
+            back[i * N_TAGS + cur] = arg;
+        }
+        score = next;
+    }
+    let (mut best, mut cur) = (NEG, 0usize);
+    for t in 0..N_TAGS {
+        if allowed_end(t) && score[t] > NEG {
+            let s = score[t] + end[t] as i64;
+            if s > best {
+                best = s;
+                cur = t;
+            }
+        }
+    }
+    let mut out = vec![0u8; n];
+    for i in (0..n).rev() {
+        out[i] = cur as u8;
+        if i > 0 {
+            cur = back[i * N_TAGS + cur] as usize;
+        }
+    }
+    out
+}
+
+/// For each tag, the tags that may precede it.
+static ALLOWED_PREV: std::sync::LazyLock<Vec<Vec<u8>>> = std::sync::LazyLock::new(|| {
+    (0..N_TAGS)
+        .map(|c| {
+            (0..N_TAGS)
+                .filter(|&p| allowed(Some(p), c))
+                .map(|p| p as u8)
+                .collect()
+        })
+        .collect()
 });
 
 /// One stored weight.
@@ -222,9 +281,8 @@ pub struct Model {
     pub starts: Vec<u32>,
     /// The entries.
     pub entries: Vec<Entry>,
-    /// Open-addressing table: slot → feature index + 1 (0 = empty).
-    table: Vec<u32>,
-    keys: Vec<u32>,
+    /// Open-addressing table of (feature id, entries start << 8 | count); id 0 = empty.
+    table: Vec<(u32, u32)>,
     mask: usize,
 }
 
@@ -299,7 +357,6 @@ impl Model {
             starts,
             entries,
             table: Vec::new(),
-            keys: Vec::new(),
             mask: 0,
         };
         m.build_table();
@@ -309,15 +366,14 @@ impl Model {
     fn build_table(&mut self) {
         let cap = (self.ids.len() * 2).next_power_of_two().max(16);
         self.mask = cap - 1;
-        self.table = vec![0; cap];
-        self.keys = vec![0; cap];
+        self.table = vec![(0, 0); cap];
         for (k, &id) in self.ids.iter().enumerate() {
             let mut slot = Self::slot(id) & self.mask;
-            while self.table[slot] != 0 {
+            while self.table[slot].0 != 0 {
                 slot = (slot + 1) & self.mask;
             }
-            self.table[slot] = k as u32 + 1;
-            self.keys[slot] = id;
+            let (start, end) = (self.starts[k], self.starts[k + 1]);
+            self.table[slot] = (id, start << 8 | (end - start));
         }
     }
 
@@ -331,13 +387,13 @@ impl Model {
     pub fn weights(&self, id: u32) -> &[Entry] {
         let mut slot = Self::slot(id) & self.mask;
         loop {
-            let k = self.table[slot];
-            if k == 0 {
-                return &[];
+            let (key, v) = self.table[slot];
+            if key == id {
+                let start = (v >> 8) as usize;
+                return &self.entries[start..start + (v & 0xff) as usize];
             }
-            if self.keys[slot] == id {
-                let k = k as usize - 1;
-                return &self.entries[self.starts[k] as usize..self.starts[k + 1] as usize];
+            if key == 0 {
+                return &[];
             }
             slot = (slot + 1) & self.mask;
         }
@@ -356,15 +412,17 @@ impl Model {
     /// Tags of one sentence whose tokens have features `feats(0..n)`.
     pub fn tag<'f>(&self, n: usize, feats: impl Fn(usize) -> &'f [u32]) -> Vec<u8> {
         let mut em = vec![0i32; n * N_TAGS];
-        for i in 0..n {
-            let row = &mut em[i * N_TAGS..(i + 1) * N_TAGS];
+        for (i, row) in em.chunks_exact_mut(N_TAGS).enumerate() {
+            let row: &mut [i32; N_TAGS] = row.try_into().expect("row of N_TAGS");
             for &f in feats(i) {
                 for e in self.weights(f) {
-                    row[e.tag as usize] += e.weight as i32;
+                    if let Some(r) = row.get_mut(e.tag as usize) {
+                        *r += e.weight as i32;
+                    }
                 }
             }
         }
-        viterbi(&em, &self.trans, &self.end)
+        viterbi_i32(&em, &self.trans, &self.end)
     }
 
     /// The model file's bytes.
@@ -454,7 +512,6 @@ impl Model {
             starts,
             entries,
             table: Vec::new(),
-            keys: Vec::new(),
             mask: 0,
         };
         m.build_table();
@@ -500,6 +557,11 @@ mod tests {
             ]
         );
         assert!(viterbi::<f32>(&[], &trans, &end).is_empty());
+        // the integer decoder agrees
+        let emi: Vec<i32> = em.iter().map(|&x| x as i32).collect();
+        let ti = vec![0i32; (N_TAGS + 1) * N_TAGS];
+        assert_eq!(viterbi_i32(&emi, &ti, &[0; N_TAGS]), tags);
+        assert!(viterbi_i32(&[], &ti, &[0; N_TAGS]).is_empty());
     }
 
     #[test]

@@ -343,7 +343,37 @@ impl Scan<'_> {
         None
     }
 
+    /// A cheap test: can a rule mention start at token `i`?
+    fn may_start(&self, i: usize) -> bool {
+        let s = self.s(i);
+        match self.toks[i].kind {
+            TokenKind::Number | TokenKind::Symbol => true,
+            TokenKind::Word => {
+                let c = s.chars().next().unwrap_or(' ');
+                c.is_uppercase()
+                    || c.is_ascii_digit()
+                    || matches!(
+                        s,
+                        "yesterday"
+                            | "today"
+                            | "tomorrow"
+                            | "last"
+                            | "next"
+                            | "this"
+                            | "past"
+                            | "noon"
+                            | "midnight"
+                    )
+                    || (self.lang != "eng" && meta::month(&self.lower(i)).is_some())
+            }
+            _ => false,
+        }
+    }
+
     fn at(&self, i: usize) -> Option<RuleMention> {
+        if !self.may_start(i) {
+            return None;
+        }
         self.money(i)
             .or_else(|| self.percent(i))
             .or_else(|| self.time(i))
