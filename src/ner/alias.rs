@@ -178,8 +178,8 @@ pub fn group(mentions: &[Named], gaz: &Gazetteer) -> (Vec<usize>, Vec<Group>) {
     let mut index: rustc_hash::FxHashMap<usize, usize> = rustc_hash::FxHashMap::default();
     let mut members: Vec<Vec<usize>> = Vec::new();
     let mut of = Vec::with_capacity(n);
-    for i in 0..n {
-        let g = *index.entry(r[i]).or_insert_with(|| {
+    for (i, &root) in r.iter().enumerate() {
+        let g = *index.entry(root).or_insert_with(|| {
             members.push(Vec::new());
             members.len() - 1
         });

@@ -55,7 +55,7 @@ fn pair(a: u64, b: u64) -> u64 {
 /// The feature id of template `t` with value hash `h` (never 0).
 #[inline]
 fn feat(t: u32, h: u64) -> u32 {
-    let f = (mix(h ^ ((t as u64) << 56 | (t as u64) * 0x1234_5678_9abc)) >> 32) as u32;
+    let f = (mix(h ^ (((t as u64) << 56) | ((t as u64) * 0x1234_5678_9abc))) >> 32) as u32;
     if f == 0 { 1 } else { f }
 }
 
@@ -115,12 +115,7 @@ fn shape_char(c: char) -> char {
     } else if c.is_numeric() {
         'd'
     } else {
-        match crate::normalize::fold_char(c) {
-            '\'' => '\'',
-            '"' => '"',
-            '-' => '-',
-            other => other,
-        }
+        crate::normalize::fold_char(c)
     }
 }
 

@@ -305,8 +305,7 @@ pub fn extract(
     named.sort_by_key(|x| x.0);
     // acronyms defined in brackets right after a name: `Ministry of State Security (MSS)`
     let mut defined: Vec<(String, usize, u8)> = Vec::new();
-    for k in 0..named.len() {
-        let (s, e, ty, ..) = named[k];
+    for (k, &(s, e, ty, ..)) in named.iter().enumerate() {
         let open = e;
         if open + 2 >= n || toks[open].sentence != toks[s].sentence {
             continue;
@@ -357,7 +356,7 @@ pub fn extract(
         for d in &defined {
             let def = new_index[d.1];
             for x in named.iter_mut() {
-                if x.1 == x.0 + 1 && &text[toks[x.0].start..toks[x.0].end] == d.0 && x.4.is_none() {
+                if x.1 == x.0 + 1 && text[toks[x.0].start..toks[x.0].end] == d.0 && x.4.is_none() {
                     x.4 = Some(def);
                 }
             }
@@ -423,5 +422,157 @@ pub fn extract(
         mentions,
         entities,
         model: model.is_some(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (text, label, entity, method, value) of every mention.
+    fn run(
+        text: &str,
+        lang: &str,
+        published: Option<&str>,
+    ) -> Vec<(String, String, String, String, String)> {
+        let seg = crate::segment::segment(text, lang);
+        let d = extract(text, &seg, lang, published, &Gazetteer::builtin());
+        d.mentions
+            .iter()
+            .map(|m| {
+                (
+                    text[m.start..m.end].to_string(),
+                    m.label.to_string(),
+                    m.entity
+                        .map_or(String::new(), |e| d.entities[e].name.clone()),
+                    m.method.as_str().to_string(),
+                    m.value.clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn has(
+        ms: &[(String, String, String, String, String)],
+        text: &str,
+        label: &str,
+        entity: &str,
+    ) -> bool {
+        ms.iter()
+            .any(|m| m.0 == text && m.1 == label && m.2 == entity)
+    }
+
+    #[test]
+    fn bundled_models_load_fast() {
+        for lang in ["eng", "spa", "nld"] {
+            let bytes = MODELS.iter().find(|m| m.0 == lang).unwrap().1;
+            let t0 = std::time::Instant::now();
+            let m = Model::from_bytes(bytes).unwrap();
+            let ms = t0.elapsed().as_secs_f64() * 1e3;
+            assert_eq!(m.lang, lang);
+            assert!(m.len() > 10_000, "{lang}: {} features", m.len());
+            assert!(bytes.len() < 20_000_000, "{lang}: {} bytes", bytes.len());
+            if !cfg!(debug_assertions) {
+                assert!(ms < 200.0, "{lang} loads in {ms:.0} ms");
+            }
+        }
+        assert!(model_for("eng").is_some());
+        assert!(model_for("deu").is_none());
+    }
+
+    #[test]
+    fn english_names_aliases_and_rules() {
+        let text = "However, the Ministry of State Security (MSS) said on Tuesday that Chen Yixin \
+                    had met Reuters in Beijing. Meanwhile, Chen told the MSS that U.S. firms \
+                    paid $5 million. Still, the United States rose 3% last month.";
+        let ms = run(text, "eng", Some("2023-08-02"));
+        assert!(
+            has(
+                &ms,
+                "Ministry of State Security",
+                "ORG",
+                "Ministry of State Security"
+            ),
+            "{ms:#?}"
+        );
+        assert!(
+            has(&ms, "MSS", "ORG", "Ministry of State Security"),
+            "{ms:#?}"
+        );
+        assert!(has(&ms, "Chen Yixin", "PER", "Chen Yixin"), "{ms:#?}");
+        assert!(has(&ms, "Chen", "PER", "Chen Yixin"), "{ms:#?}");
+        assert!(has(&ms, "Reuters", "ORG", "Reuters"), "{ms:#?}");
+        assert!(has(&ms, "Beijing", "LOC", "Beijing"), "{ms:#?}");
+        assert!(has(&ms, "U.S.", "LOC", "United States"), "{ms:#?}");
+        assert!(has(&ms, "United States", "LOC", "United States"), "{ms:#?}");
+        for word in ["However", "Meanwhile", "Still"] {
+            assert!(!ms.iter().any(|m| m.0.starts_with(word)), "{word}: {ms:#?}");
+        }
+        let rules: Vec<(&str, &str)> = ms
+            .iter()
+            .filter(|m| m.3 == "rule" && m.2.is_empty())
+            .map(|m| (m.0.as_str(), m.4.as_str()))
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                ("Tuesday", "2023-08-01"),
+                ("$5 million", "5000000 USD"),
+                ("3%", "3"),
+                ("last month", "2023-07")
+            ]
+        );
+    }
+
+    #[test]
+    fn possessives_and_languages_without_a_model() {
+        let ms = run("China’s spy agency spoke to Germany's police.", "eng", None);
+        assert!(has(&ms, "China", "LOC", "China"), "{ms:#?}");
+        assert!(has(&ms, "Germany", "LOC", "Germany"), "{ms:#?}");
+        let text = "Die Bundesregierung in Berlin und die Vereinten Nationen trafen sich am 2. August 2023.";
+        let seg = crate::segment::segment(text, "deu");
+        let d = extract(text, &seg, "deu", None, &Gazetteer::builtin());
+        assert!(!d.model);
+        assert!(d.mentions.iter().all(|m| m.method != Method::Model));
+        let ms = run(text, "deu", None);
+        assert!(
+            ms.iter().any(|m| m.0 == "Berlin" && m.3 == "gazetteer"),
+            "{ms:#?}"
+        );
+        assert!(
+            ms.iter()
+                .any(|m| m.0 == "2. August 2023" && m.4 == "2023-08-02"),
+            "{ms:#?}"
+        );
+    }
+
+    #[test]
+    fn spanish_and_dutch_models_tag() {
+        let ms = run(
+            "El presidente José María Aznar viajó a Madrid con Telefónica .",
+            "spa",
+            None,
+        );
+        assert!(
+            ms.iter().any(|m| m.0 == "José María Aznar" && m.1 == "PER"),
+            "{ms:#?}"
+        );
+        assert!(
+            ms.iter().any(|m| m.0 == "Madrid" && m.1 == "LOC"),
+            "{ms:#?}"
+        );
+        let ms = run(
+            "Premier Wim Kok sprak gisteren in Amsterdam met de Europese Commissie .",
+            "nld",
+            None,
+        );
+        assert!(
+            ms.iter().any(|m| m.0 == "Wim Kok" && m.1 == "PER"),
+            "{ms:#?}"
+        );
+        assert!(
+            ms.iter().any(|m| m.0 == "Amsterdam" && m.1 == "LOC"),
+            "{ms:#?}"
+        );
     }
 }

@@ -468,3 +468,92 @@ pub fn decode(
         .map(|(s, e, t)| (s + first, e + first, t))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, text: &str, ents: &[(&str, &str)]) -> GoldDoc {
+        let entities = ents
+            .iter()
+            .map(|(name, label)| {
+                let b = text.find(name).unwrap();
+                let start = text[..b].chars().count();
+                GoldEntity {
+                    start,
+                    end: start + name.chars().count(),
+                    label: label.to_string(),
+                }
+            })
+            .collect();
+        GoldDoc {
+            id: id.into(),
+            text: text.into(),
+            entities,
+        }
+    }
+
+    fn data() -> Vec<GoldDoc> {
+        let people = ["Anna Berg", "Tom Hale", "Lea Moss", "Omar Dial", "Ivy Cole"];
+        let places = ["Oslo", "Lima", "Kyoto", "Accra", "Perth"];
+        let orgs = ["Vexo Corp", "Balder Bank", "Quill Group"];
+        let mut docs = Vec::new();
+        for i in 0..30 {
+            let (p, l, o) = (people[i % 5], places[(i / 2) % 5], orgs[i % 3]);
+            let text = format!("{p} flew to {l} on Monday . {o} said {p} had left .");
+            docs.push(doc(
+                &format!("d{i}"),
+                &text,
+                &[(p, "PER"), (l, "LOC"), (o, "ORG")],
+            ));
+        }
+        docs
+    }
+
+    #[test]
+    fn training_learns_and_is_deterministic() {
+        let gaz = Gazetteer::builtin();
+        let docs = data();
+        let ex: Vec<Example> = docs.iter().map(|d| example(d, "eng", &gaz)).collect();
+        assert!(ex.iter().all(|e| e.misaligned == 0));
+        let settings = Settings {
+            lang: "eng",
+            epochs: 4,
+            seed: 7,
+            min_count: 1,
+            prune: 1,
+        };
+        let a = train(&ex[..20], &ex[20..], &settings, &mut |_| {});
+        let b = train(&ex[..20], &ex[20..], &settings, &mut |_| {});
+        assert_eq!(a.model.to_bytes(), b.model.to_bytes());
+        assert!(a.dev.micro().2 > 0.9, "{}", a.dev.table());
+        assert_eq!(a.curve.len(), 4);
+        let reloaded = Model::from_bytes(&a.model.to_bytes()).unwrap();
+        assert_eq!(evaluate(&reloaded, &ex[20..]).micro(), a.dev.micro());
+    }
+
+    #[test]
+    fn misaligned_gold_is_counted() {
+        let gaz = Gazetteer::builtin();
+        let mut d = doc(
+            "x",
+            "The Oslo-based firm met Tom Hale .",
+            &[("Tom Hale", "PER")],
+        );
+        d.entities.push(GoldEntity {
+            start: 4,
+            end: 8,
+            label: "LOC".into(),
+        });
+        let e = example(&d, "eng", &gaz);
+        assert_eq!(e.misaligned, 1);
+        assert_eq!(e.gold.len(), 1);
+    }
+
+    #[test]
+    fn reads_jsonl() {
+        let docs = read_jsonl("{\"id\": \"a\", \"text\": \"Hi\", \"entities\": []}\n\n").unwrap();
+        assert_eq!(docs.len(), 1);
+        assert!(read_jsonl("{broken").is_err());
+    }
+}
