@@ -39,11 +39,11 @@ struct Args {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Drop features seen fewer times than this in training.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 2)]
     min_count: u32,
-    /// Drop weights smaller than this many quantization steps.
-    #[arg(long, default_value_t = 1)]
-    prune: i32,
+    /// Drop weights smaller than this (in averaged perceptron updates).
+    #[arg(long, default_value_t = 0.0)]
+    prune: f32,
 }
 
 fn main() -> ExitCode {

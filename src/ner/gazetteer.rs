@@ -83,6 +83,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "outlets.csv",
         include_str!("../../data/gazetteer/outlets.csv"),
     ),
+    (
+        "multilingual.csv",
+        include_str!("../../data/gazetteer/multilingual.csv"),
+    ),
 ];
 const FIRST_NAMES: &str = include_str!("../../data/gazetteer/first_names.txt");
 
@@ -321,6 +325,8 @@ mod tests {
         assert!(g.is_first_name("Victor"));
         assert_eq!(g.canonical("U.S."), Some("United States"));
         assert_eq!(g.canonical("US"), Some("United States"));
+        assert_eq!(g.canonical("Duitsland"), Some("Germany"));
+        assert_eq!(g.canonical("Holanda"), Some("Netherlands"));
     }
 
     #[test]

@@ -170,7 +170,7 @@ pub struct DocEntities {
 const NOT_NAMES: &[&str] = &[
     "ID", "IDs", "CEO", "CFO", "COO", "CTO", "GDP", "TV", "PC", "AI", "DNA", "RNA", "IT", "OK",
     "PR", "IQ", "VIP", "SUV", "ATM", "FAQ", "URL", "PDF", "USB", "GPS", "SMS", "PIN", "VPN", "LED",
-    "LCD", "CD", "DVD", "HQ", "PhD", "MP", "MPs", "AM", "FM", "ETA", "IPO", "VAT",
+    "LCD", "CD", "DVD", "HQ", "PhD", "MP", "MPs", "AM", "FM", "IPO", "VAT",
 ];
 
 /// Sentences set in title case (`China’s State Security Calls Upon Ordinary Citizens ...`): four
@@ -210,6 +210,70 @@ fn title_case_sentences(text: &str, toks: &[NerToken]) -> Vec<bool> {
         }
     }
     title
+}
+
+const PROPAGATE: bool = true;
+
+/// Document-level consistency: a name the tagger found once is found wherever else the
+/// document writes it capitalised (`PITTSBURGH` in a headline, `Pittsburgh` in the body),
+/// with the type most of its tagged occurrences have.
+fn propagate(
+    text: &str,
+    toks: &[NerToken],
+    named: &mut Vec<(usize, usize, u8, Method, Option<usize>)>,
+    covered: &mut [bool],
+) {
+    let lower = |k: usize| crate::normalize::lower(&text[toks[k].start..toks[k].end]);
+    let mut votes: rustc_hash::FxHashMap<Vec<String>, [u32; 4]> = rustc_hash::FxHashMap::default();
+    for &(s, e, ty, ..) in named.iter() {
+        if e - s <= 4 {
+            votes.entry((s..e).map(lower).collect()).or_default()[ty as usize] += 1;
+        }
+    }
+    if votes.is_empty() {
+        return;
+    }
+    let max_len = votes.keys().map(Vec::len).max().unwrap_or(0);
+    let mut added = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let capitalised = text[toks[i].start..toks[i].end]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        if covered[i] || !capitalised {
+            i += 1;
+            continue;
+        }
+        let mut found = None;
+        for len in (1..=max_len).rev() {
+            let e = i + len;
+            if e > toks.len()
+                || covered[i..e].iter().any(|&c| c)
+                || toks[e - 1].sentence != toks[i].sentence
+            {
+                continue;
+            }
+            let key: Vec<String> = (i..e).map(lower).collect();
+            if let Some(v) = votes.get(&key) {
+                let ty = (0..4)
+                    .max_by_key(|&t| (v[t], std::cmp::Reverse(t)))
+                    .unwrap_or(0);
+                found = Some((e, ty as u8));
+                break;
+            }
+        }
+        match found {
+            Some((e, ty)) => {
+                covered[i..e].iter_mut().for_each(|c| *c = true);
+                added.push((i, e, ty, Method::Rule, None));
+                i = e;
+            }
+            None => i += 1,
+        }
+    }
+    named.extend(added);
+    named.sort_by_key(|x| x.0);
 }
 
 /// Whether gazetteer names are added as mentions where the tagger found nothing, for languages
@@ -290,6 +354,9 @@ pub fn extract(
     let mut covered = vec![false; n];
     for &(s, e, ..) in &named {
         covered[s..e].iter_mut().for_each(|c| *c = true);
+    }
+    if PROPAGATE {
+        propagate(text, toks, &mut named, &mut covered);
     }
     for m in &p.matches {
         let entry = &gaz.entries()[m.entry];

@@ -118,8 +118,8 @@ pub struct Settings {
     pub seed: u64,
     /// Features seen fewer times in training are dropped.
     pub min_count: u32,
-    /// Weights below this many quantization steps are pruned.
-    pub prune: i32,
+    /// Weights smaller than this (in perceptron updates, averaged) are pruned.
+    pub prune: f32,
 }
 
 /// Exact-match scores per type and overall: (tp, predicted, gold).
@@ -421,7 +421,7 @@ pub fn train(
 }
 
 /// Quantizes float weights to a model: one scale so that the largest weight is 32767; weights
-/// of fewer than `prune` steps are dropped.
+/// smaller than `prune` (or than one step) are dropped.
 fn quantize(s: &Settings, epoch: u32, ids: &[u32], w: &[f32], tw: &[f32], ew: &[f32]) -> Model {
     let max = w
         .iter()
@@ -434,8 +434,9 @@ fn quantize(s: &Settings, epoch: u32, ids: &[u32], w: &[f32], tw: &[f32], ew: &[
     for (k, &id) in ids.iter().enumerate() {
         let entries: Vec<Entry> = (0..N_TAGS)
             .filter_map(|t| {
-                let v = q(w[k * N_TAGS + t]);
-                (v.abs() >= s.prune.max(1)).then_some(Entry {
+                let x = w[k * N_TAGS + t];
+                let v = q(x);
+                (v != 0 && x.abs() >= s.prune).then_some(Entry {
                     tag: t as u8,
                     weight: v.clamp(-32767, 32767) as i16,
                 })
@@ -521,7 +522,7 @@ mod tests {
             epochs: 4,
             seed: 7,
             min_count: 1,
-            prune: 1,
+            prune: 0.0,
         };
         let a = train(&ex[..20], &ex[20..], &settings, &mut |_| {});
         let b = train(&ex[..20], &ex[20..], &settings, &mut |_| {});
