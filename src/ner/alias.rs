@@ -9,9 +9,10 @@
 //!    exactly one longer name in the document;
 //! 3. one is a shorter form of exactly one longer name: a person's family or given name
 //!    (`Chen` after `Chen Yixin`, `Victor` for `Victor Westerkamp`), or the first words of an
-//!    organisation or place (`Astellas` for `Astellas Pharma`). A short form that fits two
-//!    longer names (`Chen` with `Chen Yixin` and `Chen Wei`) is ambiguous and stays apart, and
-//!    names listed in the gazetteer (`China`) are never read as short forms.
+//!    organisation or place (`Astellas` for `Astellas Pharma`); a person's name is tried
+//!    first. A short form that fits two longer names (`Chen` with `Chen Yixin` and `Chen Wei`)
+//!    is ambiguous and stays apart (as a person, when both are people), and names listed in
+//!    the gazetteer (`China`) are never read as short forms.
 //!
 //! Each group becomes an entity named by its canonical name, or else its longest name, with the
 //! other names as aliases.
@@ -141,6 +142,7 @@ pub fn group(mentions: &[Named], gaz: &Gazetteer) -> (Vec<usize>, Vec<Group>) {
         }
     }
     // 3. short forms
+    let mut person_hint = vec![false; n];
     for (i, m) in mentions.iter().enumerate() {
         let listed =
             gaz.canonical(&m.name).is_some() || gaz.entries().iter().any(|e| e.name == m.name);
@@ -148,22 +150,38 @@ pub fn group(mentions: &[Named], gaz: &Gazetteer) -> (Vec<usize>, Vec<Group>) {
             continue;
         }
         let k = m.words.len();
-        let mut cands: Vec<usize> = mentions
+        // a person's given or family name first: `Warhol` is `Andy Warhol` even when a
+        // `Warhol Polaroids` is around
+        let mut people: Vec<usize> = mentions
             .iter()
             .enumerate()
             .filter(|(_, o)| {
-                o.words.len() > k && {
-                    let prefix = o.words[..k] == m.words[..];
-                    let suffix = o.words[o.words.len() - k..] == m.words[..];
-                    if o.ty == 0 {
-                        (prefix || suffix) && (m.ty == 0 || k == 1)
-                    } else {
-                        prefix && m.ty == o.ty
-                    }
-                }
+                o.ty == 0
+                    && o.words.len() > k
+                    && (m.ty == 0 || k == 1)
+                    && (o.words[..k] == m.words[..] || o.words[o.words.len() - k..] == m.words[..])
             })
             .map(|(j, _)| r[j])
             .collect();
+        people.sort_unstable();
+        people.dedup();
+        if people.len() > 1 {
+            // which person is unclear, that it is a person is not
+            person_hint[i] = true;
+            continue;
+        }
+        let mut cands: Vec<usize> = if people.len() == 1 {
+            people
+        } else {
+            mentions
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| {
+                    o.ty != 0 && o.ty == m.ty && o.words.len() > k && o.words[..k] == m.words[..]
+                })
+                .map(|(j, _)| r[j])
+                .collect()
+        };
         cands.sort_unstable();
         cands.dedup();
         if cands.len() == 1 && cands[0] != r[i] {
