@@ -2,7 +2,7 @@
 //!
 //! newslens keeps `China’s` as one token (the UD/EWT convention); CoNLL annotates `China` and
 //! tokenizes the possessive apart (`China 's`). The tagger therefore sees `China’s` as `China` +
-//! `’s`, and a free-standing `'s` (as in CoNLL text, `Germany 's`, which the segmenter cuts into
+//! `’s` (and contractions as CoNLL writes them: `I` `'m`, `do` `n't`), and a free-standing `'s` (as in CoNLL text, `Germany 's`, which the segmenter cuts into
 //! `'` and `s`) as one token `'s`. Offsets stay byte offsets into the original text.
 
 use crate::segment::{Segmentation, TokenKind};
@@ -32,15 +32,22 @@ fn is_clitic(s: &str) -> bool {
     )
 }
 
-/// Byte index of the apostrophe of a possessive `X's`/`X’s` (with at least one letter in X).
-fn possessive_cut(s: &str) -> Option<usize> {
-    let base = s
-        .strip_suffix("'s")
-        .or_else(|| s.strip_suffix("’s"))
-        .or_else(|| s.strip_suffix("'S"))
-        .or_else(|| s.strip_suffix("’S"))?;
-    let last = base.chars().next_back()?;
-    (last.is_alphanumeric() || last == '.').then_some(base.len())
+/// Where a possessive or contraction splits off, CoNLL (Penn Treebank) style: `China’s` →
+/// `China` `’s`, `I'm` → `I` `'m`, `don't` → `do` `n't`.
+fn clitic_cut(s: &str) -> Option<usize> {
+    let lower = s.to_lowercase();
+    let base_len = ["n't", "n’t"]
+        .iter()
+        .find(|c| lower.ends_with(*c))
+        .map(|c| s.len() - c.len())
+        .or_else(|| {
+            let apo = s.rfind(['\'', '’'])?;
+            let clitic = &s[apo..];
+            let rest = clitic.trim_start_matches(['\'', '’']);
+            is_clitic(rest).then_some(apo)
+        })?;
+    let last = s[..base_len].chars().next_back()?;
+    (last.is_alphanumeric() || last == '.').then_some(base_len)
 }
 
 /// The tagger's tokens of one segmented text.
@@ -69,7 +76,7 @@ pub fn ner_tokens(text: &str, seg: &Segmentation) -> Vec<NerToken> {
             continue;
         }
         if t.kind == TokenKind::Word
-            && let Some(cut) = possessive_cut(s)
+            && let Some(cut) = clitic_cut(s)
         {
             out.push(NerToken {
                 start: t.start,
@@ -136,6 +143,10 @@ mod tests {
             ("O'Neill said", vec!["O'Neill", "said"]),
             ("people’s devices", vec!["people", "’s", "devices"]),
             ("it ' s", vec!["it", "'", "s"]),
+            ("I'm sure we don't", vec!["I", "'m", "sure", "we", "do", "n't"]),
+            ("They’re here, we'll see", vec!["They", "’re", "here", ",", "we", "'ll", "see"]),
+            ("do n't", vec!["do", "n't"]),
+            ("D'Alema", vec!["D'Alema"]),
             (
                 "the Party [CCP] (MSS)",
                 vec!["the", "Party", "[", "CCP", "]", "(", "MSS", ")"],
