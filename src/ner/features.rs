@@ -16,6 +16,9 @@
 //!   the start of a sentence from `Chen`;
 //! - gazetteer membership (label and B/I/L/U position of the longest list match) of the word and
 //!   its neighbours, and first-name membership;
+//! - context aggregation (Ratinov & Roth 2009): for a capitalised word, the words next to its
+//!   other occurrences in the document (up to 8 distinct on each side), so a lone `Warhol`
+//!   learns from `Andy Warhol` and `Mr. Warhol` elsewhere;
 //! - the bias. Previous tags enter through the transition weights of the Viterbi decoder.
 
 use super::tokens::NerToken;
@@ -23,7 +26,7 @@ use crate::segment::TokenKind;
 use rustc_hash::FxHashMap;
 
 /// Bumped whenever a template changes: a model trained with other features is refused.
-pub const FEATURE_VERSION: u32 = 1;
+pub const FEATURE_VERSION: u32 = 2;
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
@@ -197,6 +200,10 @@ const T_SHAPE_RIGHT: u32 = 30;
 const T_RAW_LEFT: u32 = 31;
 const T_DOC_CASE_WORD: u32 = 32;
 const T_GAZ_WORD: u32 = 33;
+const T_AGG_LEFT: u32 = 34;
+const T_AGG_RIGHT: u32 = 35;
+/// Distinct neighbouring words aggregated per word and side.
+const AGG_MAX: usize = 8;
 
 /// Computes the features of every token of one document.
 pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
@@ -308,6 +315,30 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
         |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |j| form(j).short);
     let gaz_at = |i: usize, d: isize| at(i, d).map_or(255u64, |j| ctx.gazetteer[j] as u64);
 
+    // context aggregation (Ratinov & Roth 2009): the words next to every occurrence of a
+    // capitalised word in the document, so `Warhol` alone learns from `Andy Warhol` elsewhere
+    let mut agg: FxHashMap<u32, ([u64; AGG_MAX], usize, [u64; AGG_MAX], usize)> =
+        FxHashMap::default();
+    for i in 0..n {
+        let f = form(i);
+        if !matches!(f.cap, CAP_INIT | CAP_ALL | CAP_MIXED) {
+            continue;
+        }
+        let e = agg
+            .entry(f.lower_id)
+            .or_insert(([0; AGG_MAX], 0, [0; AGG_MAX], 0));
+        let l = lower_at(i, -1);
+        if e.1 < AGG_MAX && !e.0[..e.1].contains(&l) {
+            e.0[e.1] = l;
+            e.1 += 1;
+        }
+        let r = lower_at(i, 1);
+        if e.3 < AGG_MAX && !e.2[..e.3].contains(&r) {
+            e.2[e.3] = r;
+            e.3 += 1;
+        }
+    }
+
     let mut out = Features {
         ids: Vec::with_capacity(n * 34),
         offsets: Vec::with_capacity(n + 1),
@@ -365,6 +396,14 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
         ids.push(feat(T_SHAPE_RIGHT, pair(f.short, lower_at(i, 1))));
         let raw_left = at(i, -1).map_or(BOS, |j| form(j).raw);
         ids.push(feat(T_RAW_LEFT, pair(raw_left, f.cap as u64)));
+        if let Some(a) = agg.get(&f.lower_id) {
+            for &l in &a.0[..a.1] {
+                ids.push(feat(T_AGG_LEFT, l));
+            }
+            for &r in &a.2[..a.3] {
+                ids.push(feat(T_AGG_RIGHT, r));
+            }
+        }
     }
     out.offsets.push(out.ids.len() as u32);
     out

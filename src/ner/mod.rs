@@ -173,6 +173,12 @@ const NOT_NAMES: &[&str] = &[
     "LCD", "CD", "DVD", "HQ", "PhD", "MP", "MPs", "AM", "FM", "IPO", "VAT",
 ];
 
+/// Courtesy titles that precede a name.
+const HONORIFICS: &[&str] = &[
+    "Mr.", "Mrs.", "Ms.", "Mr", "Mrs", "Ms", "Dr.", "Prof.", "Sr.", "Sra.", "Srta.", "Dña.",
+    "Dhr.", "dhr.", "Mevr.", "mevr.", "Mw.", "mw.",
+];
+
 /// Sentences set in title case (`China’s State Security Calls Upon Ordinary Citizens ...`): four
 /// in five words of three letters or more after the first are capitalised, and at least two of
 /// them are words the document otherwise writes in lower case. The tagger, trained on sentence-case and all-capitals text, reads such headlines as
@@ -210,70 +216,6 @@ fn title_case_sentences(text: &str, toks: &[NerToken]) -> Vec<bool> {
         }
     }
     title
-}
-
-const PROPAGATE: bool = true;
-
-/// Document-level consistency: a name the tagger found once is found wherever else the
-/// document writes it capitalised (`PITTSBURGH` in a headline, `Pittsburgh` in the body),
-/// with the type most of its tagged occurrences have.
-fn propagate(
-    text: &str,
-    toks: &[NerToken],
-    named: &mut Vec<(usize, usize, u8, Method, Option<usize>)>,
-    covered: &mut [bool],
-) {
-    let lower = |k: usize| crate::normalize::lower(&text[toks[k].start..toks[k].end]);
-    let mut votes: rustc_hash::FxHashMap<Vec<String>, [u32; 4]> = rustc_hash::FxHashMap::default();
-    for &(s, e, ty, ..) in named.iter() {
-        if e - s <= 4 {
-            votes.entry((s..e).map(lower).collect()).or_default()[ty as usize] += 1;
-        }
-    }
-    if votes.is_empty() {
-        return;
-    }
-    let max_len = votes.keys().map(Vec::len).max().unwrap_or(0);
-    let mut added = Vec::new();
-    let mut i = 0;
-    while i < toks.len() {
-        let capitalised = text[toks[i].start..toks[i].end]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase);
-        if covered[i] || !capitalised {
-            i += 1;
-            continue;
-        }
-        let mut found = None;
-        for len in (1..=max_len).rev() {
-            let e = i + len;
-            if e > toks.len()
-                || covered[i..e].iter().any(|&c| c)
-                || toks[e - 1].sentence != toks[i].sentence
-            {
-                continue;
-            }
-            let key: Vec<String> = (i..e).map(lower).collect();
-            if let Some(v) = votes.get(&key) {
-                let ty = (0..4)
-                    .max_by_key(|&t| (v[t], std::cmp::Reverse(t)))
-                    .unwrap_or(0);
-                found = Some((e, ty as u8));
-                break;
-            }
-        }
-        match found {
-            Some((e, ty)) => {
-                covered[i..e].iter_mut().for_each(|c| *c = true);
-                added.push((i, e, ty, Method::Rule, None));
-                i = e;
-            }
-            None => i += 1,
-        }
-    }
-    named.extend(added);
-    named.sort_by_key(|x| x.0);
 }
 
 /// Whether gazetteer names are added as mentions where the tagger found nothing, for languages
@@ -331,6 +273,15 @@ pub fn extract(
             if e == s + 1 && NOT_NAMES.contains(&&text[toks[s].start..toks[s].end]) {
                 continue;
             }
+            // a courtesy title is not part of the name (CoNLL): `Mr. Li` → `Li`
+            let s = if ty == 0
+                && e > s + 1
+                && HONORIFICS.contains(&&text[toks[s].start..toks[s].end])
+            {
+                s + 1
+            } else {
+                s
+            };
             named.push((s, e, ty as u8, Method::Model, None));
         }
         // title-case headlines: keep what the body or the gazetteer confirms
@@ -354,9 +305,6 @@ pub fn extract(
     let mut covered = vec![false; n];
     for &(s, e, ..) in &named {
         covered[s..e].iter_mut().for_each(|c| *c = true);
-    }
-    if PROPAGATE {
-        propagate(text, toks, &mut named, &mut covered);
     }
     for m in &p.matches {
         let entry = &gaz.entries()[m.entry];

@@ -143,8 +143,14 @@ mod tests {
             ("O'Neill said", vec!["O'Neill", "said"]),
             ("people’s devices", vec!["people", "’s", "devices"]),
             ("it ' s", vec!["it", "'", "s"]),
-            ("I'm sure we don't", vec!["I", "'m", "sure", "we", "do", "n't"]),
-            ("They’re here, we'll see", vec!["They", "’re", "here", ",", "we", "'ll", "see"]),
+            (
+                "I'm sure we don't",
+                vec!["I", "'m", "sure", "we", "do", "n't"],
+            ),
+            (
+                "They’re here, we'll see",
+                vec!["They", "’re", "here", ",", "we", "'ll", "see"],
+            ),
             ("do n't", vec!["do", "n't"]),
             ("D'Alema", vec!["D'Alema"]),
             (
