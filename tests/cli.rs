@@ -257,7 +257,7 @@ fn user_gazetteer_and_languages_without_a_model() {
     fs::create_dir(&inp).unwrap();
     fs::write(
         inp.join("a.txt"),
-        "Zorblax Widgets said on Tuesday it would hire 200 people in Kettering. Analysts at Quillmate expect more.",
+        "Zorblax Widgets said on Tuesday it would hire 200 people in Kettering. Analysts at Quillmate expect more. Mr. Brian Zorblax Widgets Fund manager agreed.",
     )
     .unwrap();
     fs::write(
@@ -290,6 +290,17 @@ fn user_gazetteer_and_languages_without_a_model() {
     };
     assert_eq!(find("in/a", "Zorblax Widgets")["label"], "ORG");
     assert_eq!(find("in/a", "Quillmate")["label"], "ORG");
+    // a listed name wins over the tagger's overlapping span
+    let listed: Vec<_> = mentions
+        .iter()
+        .filter(|m| m["doc_id"] == "in/a" && m["text"] == "Zorblax Widgets")
+        .collect();
+    assert_eq!(listed.len(), 2, "{mentions:#?}");
+    assert!(
+        listed
+            .iter()
+            .all(|m| m["entity"] == "Zorblax Widgets" && m["label"] == "ORG")
+    );
     let de = find("in/b", "Zorblax Widgets");
     assert_eq!(
         (de["label"].as_str(), de["method"].as_str()),
@@ -301,7 +312,7 @@ fn user_gazetteer_and_languages_without_a_model() {
         .iter()
         .find(|c| c["entity"] == "Zorblax Widgets")
         .unwrap();
-    assert_eq!((zw["docs"].as_str(), zw["mentions"].as_str()), ("2", "2"));
+    assert_eq!((zw["docs"].as_str(), zw["mentions"].as_str()), ("2", "3"));
     let diags = rows(&out.join("diagnostics.csv"));
     let note: Vec<_> = diags.iter().filter(|d| d["severity"] == "info").collect();
     assert_eq!(note.len(), 1, "{diags:?}");

@@ -218,10 +218,6 @@ fn title_case_sentences(text: &str, toks: &[NerToken]) -> Vec<bool> {
     title
 }
 
-/// Whether gazetteer names are added as mentions where the tagger found nothing, for languages
-/// with a model (always for user lists and for languages without a model).
-const BUILTIN_FALLBACK_WITH_MODEL: bool = false;
-
 fn mention_name(text: &str, toks: &[NerToken], s: usize, e: usize) -> (String, Vec<String>) {
     let mut name = String::new();
     let mut words = Vec::with_capacity(e - s);
@@ -302,13 +298,19 @@ pub fn extract(
             });
         }
     }
+    // the user's names (--gazetteer) win over the tagger's spans they overlap
+    for m in p.matches.iter().filter(|m| gaz.entries()[m.entry].user) {
+        named.retain(|&(s, e, ..)| e <= m.start || s >= m.end);
+    }
     let mut covered = vec![false; n];
     for &(s, e, ..) in &named {
         covered[s..e].iter_mut().for_each(|c| *c = true);
     }
     for m in &p.matches {
         let entry = &gaz.entries()[m.entry];
-        if model.is_some() && !entry.user && !BUILTIN_FALLBACK_WITH_MODEL {
+        // with a model, built-in names are features only: adding them where the tagger found
+        // nothing changed development F1 by -0.01 to -0.03
+        if model.is_some() && !entry.user {
             continue;
         }
         if covered[m.start..m.end].iter().any(|&c| c) {
