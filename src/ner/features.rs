@@ -223,17 +223,26 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
                 shapes(s, &mut full, &mut short);
                 let mut pre = [0u64; 4];
                 let mut suf = [0u64; 4];
-                let chars: Vec<char> = lower.chars().collect();
                 let affixes = if t.kind == TokenKind::Word {
-                    chars.len().min(4) as u8
+                    lower.chars().count().min(4) as u8
                 } else {
                     0
                 };
-                for k in 0..affixes as usize {
-                    let p: String = chars[..=k].iter().collect();
-                    let q: String = chars[chars.len() - 1 - k..].iter().collect();
-                    pre[k] = hash_bytes(p.as_bytes());
-                    suf[k] = hash_bytes(q.as_bytes());
+                if affixes > 0 {
+                    // byte offsets of the first and last four characters
+                    let ends: Vec<usize> = lower
+                        .char_indices()
+                        .skip(1)
+                        .map(|(b, _)| b)
+                        .chain(std::iter::once(lower.len()))
+                        .take(4)
+                        .collect();
+                    let starts: Vec<usize> =
+                        lower.char_indices().rev().take(4).map(|(b, _)| b).collect();
+                    for k in 0..affixes as usize {
+                        pre[k] = hash_bytes(&lower.as_bytes()[..ends[k]]);
+                        suf[k] = hash_bytes(&lower.as_bytes()[starts[k]..]);
+                    }
                 }
                 forms.push(Form {
                     raw: hash_bytes(fold_digits(&crate::normalize::normalize(s)).as_bytes()),

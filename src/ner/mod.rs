@@ -43,6 +43,11 @@ pub struct Prepared {
 
 /// Tokens, gazetteer matches and features of one segmented text.
 pub fn prepare(text: &str, seg: &Segmentation, gaz: &Gazetteer) -> Prepared {
+    prepare_with(text, seg, gaz, true)
+}
+
+/// [`prepare`], computing the features only when asked (a language without a model needs none).
+fn prepare_with(text: &str, seg: &Segmentation, gaz: &Gazetteer, with_features: bool) -> Prepared {
     let toks = tokens::ner_tokens(text, seg);
     let keys: Vec<std::borrow::Cow<str>> = toks
         .iter()
@@ -50,6 +55,13 @@ pub fn prepare(text: &str, seg: &Segmentation, gaz: &Gazetteer) -> Prepared {
         .collect();
     let key_refs: Vec<&str> = keys.iter().map(|k| k.as_ref()).collect();
     let matches = gaz.find(&toks, &key_refs);
+    if !with_features {
+        return Prepared {
+            tokens: toks,
+            matches,
+            features: Features::default(),
+        };
+    }
     let codes = gaz.codes(toks.len(), &matches);
     let first: Vec<bool> = key_refs.iter().map(|k| gaz.is_first_name(k)).collect();
     let features = features::features(
@@ -240,10 +252,10 @@ pub fn extract(
     published: Option<&str>,
     gaz: &Gazetteer,
 ) -> DocEntities {
-    let p = prepare(text, seg, gaz);
+    let model = model_for(lang);
+    let p = prepare_with(text, seg, gaz, model.is_some());
     let toks = &p.tokens;
     let n = toks.len();
-    let model = model_for(lang);
     let lexicon = crate::lexicon::Lexicon::get(lang);
     // (start token, end token, type, method, acronym_of)
     let mut named: Vec<(usize, usize, u8, Method, Option<usize>)> = Vec::new();

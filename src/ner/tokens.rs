@@ -35,6 +35,9 @@ fn is_clitic(s: &str) -> bool {
 /// Where a possessive or contraction splits off, CoNLL (Penn Treebank) style: `China’s` →
 /// `China` `’s`, `I'm` → `I` `'m`, `don't` → `do` `n't`.
 fn clitic_cut(s: &str) -> Option<usize> {
+    if !s.contains(['\'', '’']) {
+        return None;
+    }
     let lower = s.to_lowercase();
     let base_len = ["n't", "n’t"]
         .iter()
