@@ -65,23 +65,25 @@ const FUNCTION_WORDS: &[&str] = &[
     "der", "den", "het", "voor", "en", "des", "du", "le", "et", "für", "und",
 ];
 
+/// The capital initials of `words`, without function words when `skip`.
+fn initials(words: &[String], skip: bool) -> String {
+    words
+        .iter()
+        .filter(|w| !skip || !FUNCTION_WORDS.contains(&w.to_lowercase().as_str()))
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
 /// Whether `acronym` (all capitals) spells the initials of `words`.
 pub fn initials_match(acronym: &str, words: &[String]) -> bool {
     let letters: Vec<char> = acronym.chars().filter(|c| c.is_alphabetic()).collect();
     if letters.len() < 2 || words.len() < 2 {
         return false;
     }
-    let initials = |skip: bool| -> String {
-        words
-            .iter()
-            .filter(|w| !skip || !FUNCTION_WORDS.contains(&w.to_lowercase().as_str()))
-            .filter_map(|w| w.chars().next())
-            .filter(|c| c.is_alphabetic())
-            .flat_map(char::to_uppercase)
-            .collect()
-    };
     let target: String = letters.iter().flat_map(|c| c.to_uppercase()).collect();
-    initials(true) == target || initials(false) == target
+    initials(words, true) == target || initials(words, false) == target
 }
 
 /// Whether `s` looks like an acronym: 2–8 characters, capitals (and digits), at least two
@@ -123,18 +125,59 @@ pub fn group(mentions: &[Named], gaz: &Gazetteer) -> (Vec<usize>, Vec<Group>) {
     // distinct names per group, to test uniqueness of candidates
     let roots = |parent: &mut [usize]| -> Vec<usize> { (0..n).map(|i| find(parent, i)).collect() };
     let r = roots(&mut parent);
+    // the candidates below are searched among distinct (name, type) pairs through indexes, so a
+    // long document with thousands of mentions stays linear
+    let mut reps: Vec<usize> = Vec::new();
+    {
+        let mut seen: rustc_hash::FxHashSet<(&str, u8)> = rustc_hash::FxHashSet::default();
+        for (i, m) in mentions.iter().enumerate() {
+            if seen.insert((m.name.as_str(), m.ty)) {
+                reps.push(i);
+            }
+        }
+    }
+    let mut by_initials: rustc_hash::FxHashMap<String, Vec<usize>> =
+        rustc_hash::FxHashMap::default();
+    let mut by_first: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
+    let mut by_last: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
+    for &j in &reps {
+        let o = &mentions[j];
+        if o.words.len() < 2 {
+            continue;
+        }
+        for skip in [true, false] {
+            let key = initials(&o.words, skip);
+            let list = by_initials.entry(key).or_default();
+            if !list.contains(&j) {
+                list.push(j);
+            }
+        }
+        by_first.entry(o.words[0].as_str()).or_default().push(j);
+        by_last
+            .entry(o.words[o.words.len() - 1].as_str())
+            .or_default()
+            .push(j);
+    }
     // 2b. undefined acronyms matching the initials of exactly one longer name
     let mut links = Vec::new();
-    for (i, m) in mentions.iter().enumerate() {
+    for &i in &reps {
+        let m = &mentions[i];
         if m.words.len() != 1 || !is_acronym(&m.name) || gaz.canonical(&m.name).is_some() {
             continue;
         }
-        let mut cands: Vec<usize> = mentions
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| initials_match(&m.name, &o.words))
-            .map(|(j, _)| r[j])
+        let target: String = m
+            .name
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(char::to_uppercase)
             .collect();
+        if target.chars().count() < 2 {
+            continue;
+        }
+        let mut cands: Vec<usize> = by_initials
+            .get(&target)
+            .map(|js| js.iter().map(|&j| r[j]).collect())
+            .unwrap_or_default();
         cands.sort_unstable();
         cands.dedup();
         if cands.len() == 1 {
@@ -142,44 +185,50 @@ pub fn group(mentions: &[Named], gaz: &Gazetteer) -> (Vec<usize>, Vec<Group>) {
         }
     }
     // 3. short forms
-    let mut person_hint = vec![false; n];
-    for (i, m) in mentions.iter().enumerate() {
-        let listed =
-            gaz.canonical(&m.name).is_some() || gaz.entries().iter().any(|e| e.name == m.name);
+    let mut person_hint: rustc_hash::FxHashSet<(&str, u8)> = rustc_hash::FxHashSet::default();
+    for &i in &reps {
+        let m = &mentions[i];
+        let listed = gaz.canonical(&m.name).is_some() || gaz.is_listed(&m.name);
         if listed || m.words.is_empty() || is_acronym(&m.name) {
             continue;
         }
         let k = m.words.len();
+        let near: Vec<usize> = by_first
+            .get(m.words[0].as_str())
+            .into_iter()
+            .chain(by_last.get(m.words[k - 1].as_str()))
+            .flatten()
+            .copied()
+            .collect();
         // a person's given or family name first: `Warhol` is `Andy Warhol` even when a
         // `Warhol Polaroids` is around
-        let mut people: Vec<usize> = mentions
+        let mut people: Vec<usize> = near
             .iter()
-            .enumerate()
-            .filter(|(_, o)| {
+            .filter(|&&j| {
+                let o = &mentions[j];
                 o.ty == 0
                     && o.words.len() > k
                     && (m.ty == 0 || k == 1)
                     && (o.words[..k] == m.words[..] || o.words[o.words.len() - k..] == m.words[..])
             })
-            .map(|(j, _)| r[j])
+            .map(|&j| r[j])
             .collect();
         people.sort_unstable();
         people.dedup();
         if people.len() > 1 {
             // which person is unclear, that it is a person is not
-            person_hint[i] = true;
+            person_hint.insert((m.name.as_str(), m.ty));
             continue;
         }
         let mut cands: Vec<usize> = if people.len() == 1 {
             people
         } else {
-            mentions
-                .iter()
-                .enumerate()
-                .filter(|(_, o)| {
+            near.iter()
+                .filter(|&&j| {
+                    let o = &mentions[j];
                     o.ty != 0 && o.ty == m.ty && o.words.len() > k && o.words[..k] == m.words[..]
                 })
-                .map(|(j, _)| r[j])
+                .map(|&j| r[j])
                 .collect()
         };
         cands.sort_unstable();
@@ -220,11 +269,19 @@ pub fn group(mentions: &[Named], gaz: &Gazetteer) -> (Vec<usize>, Vec<Group>) {
                     .filter(|&i| !is_acronym(&mentions[i].name))
                     .collect();
                 let pool = if full.is_empty() { ms.clone() } else { full };
+                let mut counts: rustc_hash::FxHashMap<&str, usize> =
+                    rustc_hash::FxHashMap::default();
+                for &j in ms {
+                    *counts.entry(mentions[j].name.as_str()).or_default() += 1;
+                }
                 pool.iter()
                     .map(|&i| {
                         let m = &mentions[i];
-                        let count = ms.iter().filter(|&&j| mentions[j].name == m.name).count();
-                        (m.words.len(), count, std::cmp::Reverse(m.name.as_str()))
+                        (
+                            m.words.len(),
+                            counts[m.name.as_str()],
+                            std::cmp::Reverse(m.name.as_str()),
+                        )
                     })
                     .max()
                     .map_or_else(String::new, |b| b.2.0.to_string())
