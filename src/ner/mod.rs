@@ -365,7 +365,7 @@ pub fn extract(
             }
         }
         // acronym links point at indices of `named` before the extras are merged in
-        let (mut all, base) = (named.clone(), named.len());
+        let mut all = std::mem::take(&mut named);
         all.extend(extra);
         let mut order: Vec<usize> = (0..all.len()).collect();
         order.sort_by_key(|&i| all[i].0);
@@ -390,7 +390,6 @@ pub fn extract(
                 }
             }
         }
-        debug_assert!(base <= named.len());
     }
     // entities
     let infos: Vec<alias::Named> = named
