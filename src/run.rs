@@ -611,7 +611,8 @@ fn write_tables(
                 "",
                 None,
                 format!(
-                    "{n} documents in languages without an NER model ({langs}): only rule and gazetteer entities; models: {}",
+                    "{n} {} in languages without an NER model ({langs}): only rule and gazetteer entities; models: {}",
+                    if n == 1 { "document" } else { "documents" },
                     crate::ner::model_languages().collect::<Vec<_>>().join(", ")
                 ),
             ));

@@ -317,7 +317,7 @@ fn user_gazetteer_and_languages_without_a_model() {
     let note: Vec<_> = diags.iter().filter(|d| d["severity"] == "info").collect();
     assert_eq!(note.len(), 1, "{diags:?}");
     assert!(
-        note[0]["message"].starts_with("1 documents in languages without an NER model (deu 1)"),
+        note[0]["message"].starts_with("1 document in languages without an NER model (deu 1)"),
         "{note:?}"
     );
     let bad: Vec<_> = diags
