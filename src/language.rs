@@ -4,6 +4,9 @@
 //! (0–1) and its reliability flag. Texts with no letters give `und`. Only the first
 //! [`SAMPLE_BYTES`] are read: whatlang's accuracy saturates long before that, and whole-article
 //! speed stays independent of article length. `--lang` bypasses detection ([`LangInfo::fixed`]).
+//! Short unreliable texts and name-heavy ones (sports results, lists of names: mostly
+//! capitalised words) are settled by a vote of function words, since the letter trigrams of
+//! names say little about the language.
 
 use crate::lexicon::Lexicon;
 use whatlang::{Lang, Script, detect};
