@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scores newslens with the published evaluation sets in ../shared/eval, through the real CLI.
 #
-#   scripts/eval.sh [segmentation|langid|keyphrases|all]   (default: all)
+#   scripts/eval.sh [segmentation|langid|keyphrases|ner|all]   (default: all)
 #
 # Builds the release binary, strips each gold file to id + text (strip.py), runs
 # `newslens run`, and prints each scorer's last line. Figures are what the README and the
@@ -65,10 +65,26 @@ keyphrases() {
   done
 }
 
+# Named entities: CoNLL-2003 English dev, CoNLL-2002 Spanish and Dutch dev (each with its own
+# model), and GermEval 2014 German dev (no German model: the only German data here is the dev
+# split, which may not be trained on, so German gets the gazetteer and rules only).
+ner() {
+  for set in conll2003_en/dev conll2002/spa_dev conll2002/nld_dev germeval2014/dev; do
+    gold="$EVAL/ner/$set.jsonl"
+    name=$(echo "$set" | tr / _)
+    python3 "$EVAL/strip.py" "$gold" "$TMP/$name.jsonl"
+    "$BIN" run "$TMP/$name.jsonl" -o "$TMP/$name" -q || true
+    python3 "$EVAL/score_ner.py" "$gold" "$TMP/$name" > "$TMP/$name.txt"
+    echo "ner $set"
+    sed 's/^/  /' "$TMP/$name.txt"
+  done
+}
+
 case "$what" in
   segmentation) segmentation ;;
   langid) langid ;;
   keyphrases) keyphrases ;;
-  all) segmentation; langid; keyphrases ;;
-  *) echo "usage: scripts/eval.sh [segmentation|langid|keyphrases|all]"; exit 2 ;;
+  ner) ner ;;
+  all) segmentation; langid; keyphrases; ner ;;
+  *) echo "usage: scripts/eval.sh [segmentation|langid|keyphrases|ner|all]"; exit 2 ;;
 esac

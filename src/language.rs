@@ -4,6 +4,9 @@
 //! (0–1) and its reliability flag. Texts with no letters give `und`. Only the first
 //! [`SAMPLE_BYTES`] are read: whatlang's accuracy saturates long before that, and whole-article
 //! speed stays independent of article length. `--lang` bypasses detection ([`LangInfo::fixed`]).
+//! Short unreliable texts and name-heavy ones (sports results, lists of names: mostly
+//! capitalised words) are settled by a vote of function words, since the letter trigrams of
+//! names say little about the language.
 
 use crate::lexicon::Lexicon;
 use whatlang::{Lang, Script, detect};
@@ -103,12 +106,27 @@ pub fn detect_language(text: &str) -> LangInfo {
         confidence: (info.confidence() * 1000.0).round() / 1000.0,
         reliable: info.is_reliable(),
     };
-    if !out.reliable
-        && let Some(code) = stopword_vote(sample, info.script(), out.code)
+    let heavy = name_heavy(sample);
+    if (!out.reliable || heavy)
+        && let Some(code) = stopword_vote(sample, info.script(), out.code, heavy)
     {
         out.code = code;
     }
     out
+}
+
+/// A long sample whose words are mostly capitalised: a results table, a list of names. Letter
+/// trigrams of names say little about the language; its few function words say more.
+fn name_heavy(sample: &str) -> bool {
+    let (mut words, mut caps) = (0usize, 0usize);
+    for w in sample
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        words += 1;
+        caps += w.chars().next().is_some_and(char::is_uppercase) as usize;
+    }
+    words >= 40 && caps * 2 >= words
 }
 
 /// Chinese, Japanese or Korean by script, when those characters make up most of the letters.
@@ -161,14 +179,25 @@ const VOTERS: &[(Script, &[&str])] = &[
 
 /// For short or ambiguous text: the language whose function words the text uses clearly more
 /// often than those of whatlang's guess (at least two of them), among languages of its script.
-fn stopword_vote(sample: &str, script: Script, guess: &'static str) -> Option<&'static str> {
+/// `distinct` (for name-heavy text) counts each function word once and ignores one-letter words,
+/// which in tables and lists are mostly initials.
+fn stopword_vote(
+    sample: &str,
+    script: Script,
+    guess: &'static str,
+    distinct: bool,
+) -> Option<&'static str> {
     let candidates = VOTERS.iter().find(|(s, _)| *s == script)?.1;
-    let words: Vec<String> = sample
+    let mut words: Vec<String> = sample
         .split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '’'))
-        .filter(|w| !w.is_empty())
+        .filter(|w| !w.is_empty() && (!distinct || w.chars().count() > 1))
         .take(200)
         .map(crate::normalize::lower)
         .collect();
+    if distinct {
+        words.sort();
+        words.dedup();
+    }
     let hits = |code: &str| {
         let lex = Lexicon::get(code);
         words.iter().filter(|w| lex.is_stopword(w)).count()
@@ -223,6 +252,11 @@ mod tests {
         check("東京は日本の首都です。", "jpn");
         check("서울은 한국의 수도입니다.", "kor");
         check("", "und");
+        // a results table: names and numbers, a few English function words
+        check(
+            "SOCCER - YUGOSLAV LEAGUE RESULTS / STANDINGS .\nBELGRADE 1996-08-31\nResults of Yugoslav league\nsoccer matches played on Saturday :\nDivision A\nHajduk 2 Proleter ( Z ) 0\nZemun 1 Rad ( B ) 0\nBorac 1 Mladost ( L ) 2\nCukaricki 1 Vojvodina 0\nBuducnost 1 Red Star 3\nPartizan 6 Becej 0\nStandings ( tabulate under won , drawn , lost , goals for , goals\nagainst , points ) :\nRed Star 4 4 0 0 9 3 12\nPartizan 4 3 1 0 13 3 10\nMladost ( L ) 4 2 1 1 8 5 7\nVojvodina 4 2 1 1 5 3 7\nBecej 4 2 1 1 5 7 7\nHajduk 4 2 0 2 5 3 6",
+            "eng",
+        );
     }
 
     #[test]

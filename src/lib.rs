@@ -6,6 +6,7 @@ pub mod keywords;
 pub mod language;
 pub mod lexicon;
 pub mod meta;
+pub mod ner;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;

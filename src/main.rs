@@ -27,8 +27,21 @@ OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
                     first_start = offset of the first one
   corpus_terms.csv  term, stem, n, language, docs, count, idf
                     — every term of the corpus, by docs then count
+  mentions.csv      doc_id, start, end, text, label, entity, sentence, method, value
+                    — every mention of a person (PER), organisation (ORG), place (LOC), other
+                    name (MISC), DATE, TIME, MONEY, PERCENT or QUANTITY, by doc_id then start;
+                    entity = the canonical name of its entity (named mentions only);
+                    method = model, rule or gazetteer; value = ISO date (2023-08-01, 2023-07),
+                    24-hour time, amount and currency (1200000000 USD), percent, amount and unit
+  entities.csv      doc_id, entity, label, mentions, first_start, aliases
+                    — named entities per article (aliases ;-joined: MSS, U.S., Chen), by
+                    doc_id then mentions (descending) then entity
+  corpus_entities.csv  entity, label, docs, mentions, aliases
+                    — every named entity of the corpus, by mentions (descending) then entity
   diagnostics.csv   path, line, severity, message
-                    — every input skipped (error) or repaired (warning)
+                    — every input skipped (error) or repaired (warning); an info row with an
+                    empty path counts articles in languages without an NER model (models:
+                    eng, spa, nld; the others get rule and gazetteer entities only)
   sentences.csv     doc_id, sentence, start, end                     (with --emit sentences)
   tokens.csv        doc_id, sentence, token, start, end, text, kind, lower, stem, stopword
                                                                      (with --emit tokens)
@@ -45,7 +58,8 @@ EXIT STATUS: 0 every input processed; 1 finished, some inputs skipped (see diagn
 /// newslens: a folder of news articles in, spreadsheet-ready tables out.
 ///
 /// Reads plain-text articles (.txt, .md), JSONL and CSV files of many articles, detects each
-/// article's language, splits sentences and tokens, and counts terms (TF, DF, TF-IDF, n-grams).
+/// article's language, splits sentences and tokens, counts terms (TF, DF, TF-IDF, n-grams), and
+/// finds people, organisations, places, dates and amounts with their aliases.
 /// With no command it runs `newslens run` on seeds/ and corpus/ into output/.
 #[derive(Parser, Debug)]
 #[command(name = "newslens", version, args_conflicts_with_subcommands = true, after_long_help = OUTPUTS)]
@@ -132,6 +146,10 @@ struct RunArgs {
     /// Start every CSV with a UTF-8 byte-order mark, so Excel shows accents correctly.
     #[arg(long)]
     bom: bool,
+    /// Extra names for NER: a CSV file with columns name,label (PER, ORG, LOC, MISC) and an
+    /// optional canonical column; they bias the tagger and are matched exactly.
+    #[arg(long, value_name = "FILE.csv")]
+    gazetteer: Option<PathBuf>,
     /// No progress bar and no summary.
     #[arg(short, long)]
     quiet: bool,
@@ -224,6 +242,7 @@ fn main() -> ExitCode {
         },
         bom: args.bom,
         arguments: std::env::args().collect(),
+        gazetteer: args.gazetteer.clone(),
     };
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let pb = ProgressBar::new(0);

@@ -206,14 +206,14 @@ const FILLER: &[&str] = &[
     "sexta-feira",
 ];
 
-fn month(word: &str) -> Option<u32> {
+pub(crate) fn month(word: &str) -> Option<u32> {
     MONTHS
         .iter()
         .find(|(name, _)| *name == word)
         .map(|&(_, m)| m)
 }
 
-fn day(word: &str) -> Option<u32> {
+pub(crate) fn day(word: &str) -> Option<u32> {
     let digits: String = word.chars().take_while(char::is_ascii_digit).collect();
     let suffix = &word[digits.len()..];
     if digits.is_empty() || !matches!(suffix, "" | "." | "st" | "nd" | "rd" | "th" | "er" | "º") {
@@ -222,14 +222,14 @@ fn day(word: &str) -> Option<u32> {
     digits.parse().ok().filter(|d| (1..=31).contains(d))
 }
 
-fn year(word: &str) -> Option<i32> {
+pub(crate) fn year(word: &str) -> Option<i32> {
     (word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit()))
         .then(|| word.parse().ok())
         .flatten()
         .filter(|y| (1800..=2200).contains(y))
 }
 
-fn days_in_month(y: i32, m: u32) -> u32 {
+pub(crate) fn days_in_month(y: i32, m: u32) -> u32 {
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
         2 => 28,
@@ -238,7 +238,7 @@ fn days_in_month(y: i32, m: u32) -> u32 {
     }
 }
 
-fn iso(y: i32, m: u32, d: u32) -> Option<String> {
+pub(crate) fn iso(y: i32, m: u32, d: u32) -> Option<String> {
     ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m))
         .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }

@@ -200,6 +200,62 @@ impl Row for TokenRow<'_> {
     ];
 }
 
+/// `mentions.csv`: one row per mention of a named entity, date, time or amount.
+#[derive(Serialize)]
+pub struct MentionRow<'a> {
+    pub doc_id: Text<'a>,
+    pub start: u64,
+    pub end: u64,
+    pub text: Text<'a>,
+    pub label: &'a str,
+    pub entity: Option<Text<'a>>,
+    pub sentence: u32,
+    pub method: &'a str,
+    pub value: Option<Text<'a>>,
+}
+
+impl Row for MentionRow<'_> {
+    const HEADER: &'static [&'static str] = &[
+        "doc_id", "start", "end", "text", "label", "entity", "sentence", "method", "value",
+    ];
+}
+
+/// `entities.csv`: one row per named entity per document.
+#[derive(Serialize)]
+pub struct EntityRow<'a> {
+    pub doc_id: Text<'a>,
+    pub entity: Text<'a>,
+    pub label: &'a str,
+    pub mentions: u32,
+    pub first_start: u64,
+    pub aliases: Text<'a>,
+}
+
+impl Row for EntityRow<'_> {
+    const HEADER: &'static [&'static str] = &[
+        "doc_id",
+        "entity",
+        "label",
+        "mentions",
+        "first_start",
+        "aliases",
+    ];
+}
+
+/// `corpus_entities.csv`: one row per named entity (and label) in the corpus.
+#[derive(Serialize)]
+pub struct CorpusEntityRow<'a> {
+    pub entity: Text<'a>,
+    pub label: &'a str,
+    pub docs: u64,
+    pub mentions: u64,
+    pub aliases: Text<'a>,
+}
+
+impl Row for CorpusEntityRow<'_> {
+    const HEADER: &'static [&'static str] = &["entity", "label", "docs", "mentions", "aliases"];
+}
+
 /// A CSV writer without automatic headers (rows are serialized; headers come from
 /// [`Row::HEADER`]).
 pub fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
@@ -297,6 +353,9 @@ pub const OUTPUT_FILES: &[&str] = &[
     "terms.csv",
     "keywords.csv",
     "corpus_terms.csv",
+    "mentions.csv",
+    "entities.csv",
+    "corpus_entities.csv",
     "diagnostics.csv",
     "sentences.csv",
     "tokens.csv",
@@ -403,6 +462,35 @@ mod tests {
             stopword: false,
         };
         assert_eq!(header_of(&tok), TokenRow::HEADER);
+        let m = MentionRow {
+            doc_id: t,
+            start: 0,
+            end: 1,
+            text: t,
+            label: "PER",
+            entity: Some(t),
+            sentence: 0,
+            method: "model",
+            value: None,
+        };
+        assert_eq!(header_of(&m), MentionRow::HEADER);
+        let e = EntityRow {
+            doc_id: t,
+            entity: t,
+            label: "PER",
+            mentions: 1,
+            first_start: 0,
+            aliases: t,
+        };
+        assert_eq!(header_of(&e), EntityRow::HEADER);
+        let ce = CorpusEntityRow {
+            entity: t,
+            label: "PER",
+            docs: 1,
+            mentions: 1,
+            aliases: t,
+        };
+        assert_eq!(header_of(&ce), CorpusEntityRow::HEADER);
     }
 
     #[test]

@@ -12,15 +12,19 @@
 //! 4. lexicon: normalize, lower-case, stopwords, stems ([`crate::lexicon`], [`crate::normalize`]);
 //! 5. terms: unigram and n-gram counts ([`crate::terms`]);
 //! 6. keywords: candidate phrases with their per-document scores ([`crate::keywords`]); the
-//!    corpus-dependent scores are computed when the tables are written.
+//!    corpus-dependent scores are computed when the tables are written;
+//! 7. named entities, dates and amounts, with aliases ([`crate::ner`]).
 
 use crate::input::Document;
 use crate::keywords::{DocKeywords, Method};
 use crate::language::{LangInfo, detect_language, parse_code};
 use crate::lexicon::{Annotated, Lexicon, annotate};
-use crate::output::{SentenceRow, Text, TokenRow, csv_writer};
+use crate::ner::gazetteer::Gazetteer;
+use crate::ner::{DocEntities, extract};
+use crate::output::{EntityRow, MentionRow, SentenceRow, Text, TokenRow, csv_writer};
 use crate::segment::{Segmentation, segment};
 use crate::terms::{DocTerms, count_terms};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What the per-document stages do.
@@ -38,6 +42,10 @@ pub struct Options {
     pub keywords: usize,
     /// Keyword methods, in the order of `keywords.csv` (`--keyword-methods`).
     pub keyword_methods: Vec<Method>,
+    /// Run the NER stage (mentions and entities).
+    pub ner: bool,
+    /// Name lists for NER: the built-in ones, plus `--gazetteer`.
+    pub gazetteer: Arc<Gazetteer>,
 }
 
 impl Options {
@@ -56,6 +64,8 @@ impl Default for Options {
             max_n: crate::terms::MAX_N,
             keywords: 20,
             keyword_methods: Method::ALL.to_vec(),
+            ner: true,
+            gazetteer: Gazetteer::builtin(),
         }
     }
 }
@@ -73,6 +83,8 @@ pub struct StageTimes {
     pub terms: Duration,
     /// Keyword candidates and their per-document scores.
     pub keywords: Duration,
+    /// Named entities, rules and aliases.
+    pub ner: Duration,
     /// Encoding the optional sentence and token rows.
     pub rows: Duration,
 }
@@ -85,8 +97,22 @@ impl StageTimes {
         self.lexicon += o.lexicon;
         self.terms += o.terms;
         self.keywords += o.keywords;
+        self.ner += o.ner;
         self.rows += o.rows;
     }
+}
+
+/// One named entity of a document, as the corpus table needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocEntity {
+    /// Canonical name.
+    pub name: String,
+    /// PER, ORG, LOC or MISC.
+    pub label: &'static str,
+    /// Mentions in the document.
+    pub mentions: u32,
+    /// Other names in the document.
+    pub aliases: Vec<String>,
 }
 
 /// Everything newslens computes from one document alone.
@@ -112,6 +138,14 @@ pub struct Analysis {
     pub sentence_rows: Vec<u8>,
     /// `tokens.csv` rows, CSV-encoded (empty unless asked for).
     pub token_rows: Vec<u8>,
+    /// `mentions.csv` rows, CSV-encoded.
+    pub mention_rows: Vec<u8>,
+    /// `entities.csv` rows, CSV-encoded.
+    pub entity_rows: Vec<u8>,
+    /// The document's named entities, for the corpus table.
+    pub entities: Vec<DocEntity>,
+    /// Whether an NER model tagged it (false: rules and gazetteer only).
+    pub ner_model: bool,
     /// Time per stage.
     pub times: StageTimes,
 }
@@ -148,9 +182,34 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
             DocKeywords::default()
         }
     });
+    let ner = if opts.ner {
+        timed(&mut times.ner, || {
+            extract(
+                &text,
+                &seg,
+                lang.code,
+                doc.published.as_deref(),
+                &opts.gazetteer,
+            )
+        })
+    } else {
+        DocEntities::default()
+    };
     let (sentence_rows, token_rows) = timed(&mut times.rows, || {
         encode_rows(&doc.doc_id, &text, &seg, &ann, opts)
     });
+    let (mention_rows, entity_rows) =
+        timed(&mut times.rows, || encode_ner(&doc.doc_id, &text, &ner));
+    let entities = ner
+        .entities
+        .into_iter()
+        .map(|e| DocEntity {
+            name: e.name,
+            label: e.label,
+            mentions: e.mentions,
+            aliases: e.aliases,
+        })
+        .collect();
     Analysis {
         lang,
         bytes: text.len() as u64,
@@ -161,6 +220,10 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
         keywords,
         sentence_rows,
         token_rows,
+        mention_rows,
+        entity_rows,
+        entities,
+        ner_model: ner.model,
         times,
         doc,
     }
@@ -195,6 +258,70 @@ impl<'a> CharCursor<'a> {
         self.byte = b;
         self.chars
     }
+}
+
+/// `mentions.csv` rows in text order and `entities.csv` rows by mentions (descending), then
+/// name and label.
+fn encode_ner(doc_id: &str, text: &str, ner: &DocEntities) -> (Vec<u8>, Vec<u8>) {
+    let mut mentions = Vec::new();
+    let mut w = csv_writer(&mut mentions);
+    let mut cur = CharCursor::new(text);
+    let mut starts = vec![0u64; ner.entities.len()];
+    let mut firsts: Vec<(usize, usize)> = ner
+        .entities
+        .iter()
+        .enumerate()
+        .map(|(k, e)| (e.first_start, k))
+        .collect();
+    firsts.sort_unstable();
+    let mut fi = 0;
+    for m in &ner.mentions {
+        // entity first-mention offsets are mention starts, visited in increasing order
+        let start = cur.at(m.start);
+        while fi < firsts.len() && firsts[fi].0 == m.start {
+            starts[firsts[fi].1] = start;
+            fi += 1;
+        }
+        let end = cur.at(m.end);
+        let _ = w.serialize(MentionRow {
+            doc_id: Text(doc_id),
+            start,
+            end,
+            text: Text(&text[m.start..m.end]),
+            label: m.label,
+            entity: m.entity.map(|g| Text(&ner.entities[g].name)),
+            sentence: m.sentence,
+            method: m.method.as_str(),
+            value: (!m.value.is_empty()).then_some(Text(&m.value)),
+        });
+    }
+    let _ = w.flush();
+    drop(w);
+    let mut order: Vec<usize> = (0..ner.entities.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&ner.entities[a], &ner.entities[b]);
+        y.mentions
+            .cmp(&x.mentions)
+            .then_with(|| x.name.cmp(&y.name))
+            .then_with(|| x.label.cmp(y.label))
+    });
+    let mut entities = Vec::new();
+    let mut w = csv_writer(&mut entities);
+    for k in order {
+        let e = &ner.entities[k];
+        let aliases = e.aliases.join(";");
+        let _ = w.serialize(EntityRow {
+            doc_id: Text(doc_id),
+            entity: Text(&e.name),
+            label: e.label,
+            mentions: e.mentions,
+            first_start: starts[k],
+            aliases: Text(&aliases),
+        });
+    }
+    let _ = w.flush();
+    drop(w);
+    (mentions, entities)
 }
 
 fn encode_rows(

@@ -15,8 +15,8 @@ use crate::input::{self, Document, Item, ReadOptions};
 use crate::keywords::{CorpusView, DocKeywords, Method};
 use crate::language::LangInfo;
 use crate::output::{
-    CorpusTermRow, DiagnosticRow, DocumentRow, KeywordRow, Num, Row, SentenceRow, TermRow, Text,
-    TokenRow, csv_writer,
+    CorpusEntityRow, CorpusTermRow, DiagnosticRow, DocumentRow, EntityRow, KeywordRow, MentionRow,
+    Num, Row, SentenceRow, TermRow, Text, TokenRow, csv_writer,
 };
 use crate::pipeline::{Analysis, Options, StageTimes, analyze};
 use crate::publish::{PublishError, Staging};
@@ -54,6 +54,8 @@ pub struct RunConfig {
     pub bom: bool,
     /// The command line, recorded in `run.json`.
     pub arguments: Vec<String>,
+    /// A user's gazetteer CSV (`name,label[,canonical]`), added to the built-in lists.
+    pub gazetteer: Option<PathBuf>,
 }
 
 /// Receives progress; the binary draws a progress bar with it.
@@ -106,6 +108,8 @@ pub enum RunError {
     Write(PathBuf, io::Error),
     /// The thread pool could not start.
     Threads(String),
+    /// The `--gazetteer` file cannot be used.
+    Gazetteer(PathBuf, String),
 }
 
 impl fmt::Display for RunError {
@@ -119,6 +123,11 @@ impl fmt::Display for RunError {
                 p.display()
             ),
             RunError::Threads(msg) => write!(f, "cannot start worker threads: {msg}; try -j 1"),
+            RunError::Gazetteer(p, msg) => write!(
+                f,
+                "{}: {msg}; --gazetteer takes a CSV file with a header row name,label (labels PER, ORG, LOC, MISC)",
+                p.display()
+            ),
         }
     }
 }
@@ -138,6 +147,16 @@ struct DocRecord {
     keywords: (u64, u64),
     sentence_rows: (u64, u64),
     token_rows: (u64, u64),
+    mention_rows: (u64, u64),
+    entity_rows: (u64, u64),
+}
+
+/// One named entity over the corpus.
+#[derive(Default)]
+struct CorpusEntity {
+    docs: u64,
+    mentions: u64,
+    aliases: std::collections::BTreeSet<String>,
 }
 
 /// An append-only temporary file of per-document rows.
@@ -191,6 +210,11 @@ struct Reducer {
     keywords: Spool,
     sentences: Spool,
     tokens: Spool,
+    mentions: Spool,
+    entities: Spool,
+    corpus_entities: rustc_hash::FxHashMap<(String, &'static str), CorpusEntity>,
+    /// Documents per language that had no NER model.
+    no_model: BTreeMap<&'static str, u64>,
     times: StageTimes,
     text_bytes: u64,
 }
@@ -211,6 +235,17 @@ impl Reducer {
         let keywords = self.keywords.append(keywords.as_bytes())?;
         let sentence_rows = self.sentences.append(&a.sentence_rows)?;
         let token_rows = self.tokens.append(&a.token_rows)?;
+        let mention_rows = self.mentions.append(&a.mention_rows)?;
+        let entity_rows = self.entities.append(&a.entity_rows)?;
+        for e in a.entities {
+            let c = self.corpus_entities.entry((e.name, e.label)).or_default();
+            c.docs += 1;
+            c.mentions += e.mentions as u64;
+            c.aliases.extend(e.aliases);
+        }
+        if !a.ner_model {
+            *self.no_model.entry(a.lang.code).or_default() += 1;
+        }
         self.records.push(DocRecord {
             lang: a.lang,
             chars: a.chars,
@@ -222,6 +257,8 @@ impl Reducer {
             keywords,
             sentence_rows,
             token_rows,
+            mention_rows,
+            entity_rows,
             doc: a.doc,
         });
         Ok(())
@@ -292,6 +329,25 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
         )));
     }
     check_output(cfg)?;
+    let mut pipeline = cfg.pipeline.clone();
+    if let Some(path) = &cfg.gazetteer {
+        let text = std::fs::read(path)
+            .map_err(|e| RunError::Gazetteer(path.clone(), format!("cannot read it ({e})")))?;
+        let text = String::from_utf8(text)
+            .map_err(|_| RunError::Gazetteer(path.clone(), "is not UTF-8".into()))?;
+        let (gaz, skipped) =
+            crate::ner::gazetteer::Gazetteer::with_user(text.trim_start_matches('\u{feff}'))
+                .map_err(|e| RunError::Gazetteer(path.clone(), e))?;
+        for (line, why) in skipped {
+            diagnostics.push(Diagnostic::warning(
+                path.display().to_string(),
+                Some(line),
+                format!("gazetteer row skipped: {why}"),
+            ));
+        }
+        pipeline.gazetteer = std::sync::Arc::new(gaz);
+    }
+    let pipeline = &pipeline;
     let staging = Staging::create(&cfg.output, cfg.bom).map_err(|e| match e {
         PublishError::Busy(_) => RunError::Output(cfg.output.clone(), e.to_string()),
         PublishError::Io(e) => RunError::Output(
@@ -319,6 +375,10 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
         keywords: Spool::create(staging.dir().join("keywords.spool")).map_err(write_err)?,
         sentences: Spool::create(staging.dir().join("sentences.spool")).map_err(write_err)?,
         tokens: Spool::create(staging.dir().join("tokens.spool")).map_err(write_err)?,
+        mentions: Spool::create(staging.dir().join("mentions.spool")).map_err(write_err)?,
+        entities: Spool::create(staging.dir().join("entities.spool")).map_err(write_err)?,
+        corpus_entities: rustc_hash::FxHashMap::default(),
+        no_model: BTreeMap::new(),
         times: StageTimes::default(),
         text_bytes: 0,
     };
@@ -337,7 +397,7 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
                  merge_time: &mut Duration|
      -> io::Result<()> {
         let docs = std::mem::take(batch);
-        let opts = &cfg.pipeline;
+        let opts = pipeline;
         let results: Vec<(Analysis, String)> = pool.install(|| {
             docs.into_par_iter()
                 .map(|d| {
@@ -491,7 +551,7 @@ fn write_tables(
     pool: &rayon::ThreadPool,
     staging: &Staging,
     reducer: Reducer,
-    diagnostics: &mut [Diagnostic],
+    diagnostics: &mut Vec<Diagnostic>,
 ) -> io::Result<(Summary, Vec<&'static str>, StageTimes)> {
     let Reducer {
         mut records,
@@ -500,6 +560,10 @@ fn write_tables(
         keywords,
         sentences,
         tokens,
+        mentions,
+        entities,
+        corpus_entities,
+        no_model,
         times,
         text_bytes,
     } = reducer;
@@ -607,6 +671,66 @@ fn write_tables(
     }
     written.push(t.finish()?);
 
+    if cfg.pipeline.ner {
+        for (spool, name, header, which) in [
+            (mentions, "mentions.csv", MentionRow::HEADER, 0),
+            (entities, "entities.csv", EntityRow::HEADER, 1),
+        ] {
+            let mut t = staging.table(name, header)?;
+            let mut spool = spool.reader()?;
+            for r in &records {
+                t.raw(spool.read(if which == 0 {
+                    r.mention_rows
+                } else {
+                    r.entity_rows
+                })?)?;
+            }
+            written.push(t.finish()?);
+        }
+        let mut rows: Vec<(&(String, &'static str), &CorpusEntity)> =
+            corpus_entities.iter().collect();
+        rows.sort_by(|a, b| {
+            b.1.mentions
+                .cmp(&a.1.mentions)
+                .then_with(|| a.0.0.cmp(&b.0.0))
+                .then_with(|| a.0.1.cmp(b.0.1))
+        });
+        let mut t = staging.table("corpus_entities.csv", CorpusEntityRow::HEADER)?;
+        for ((name, label), c) in rows {
+            let aliases = c
+                .aliases
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(";");
+            t.row(&CorpusEntityRow {
+                entity: Text(name),
+                label,
+                docs: c.docs,
+                mentions: c.mentions,
+                aliases: Text(&aliases),
+            })?;
+        }
+        written.push(t.finish()?);
+        let n: u64 = no_model.values().sum();
+        if n > 0 {
+            let langs = no_model
+                .iter()
+                .map(|(l, k)| format!("{l} {k}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            diagnostics.push(Diagnostic::info(
+                "",
+                None,
+                format!(
+                    "{n} {} in languages without an NER model ({langs}): only rule and gazetteer entities; models: {}",
+                    if n == 1 { "document" } else { "documents" },
+                    crate::ner::model_languages().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+    }
+
     for (emit, spool, name, header) in [
         (
             cfg.pipeline.emit_sentences,
@@ -682,6 +806,7 @@ fn run_json(
             "lexicon": times.lexicon.as_secs_f64(),
             "terms": times.terms.as_secs_f64(),
             "keywords": times.keywords.as_secs_f64(),
+            "ner": times.ner.as_secs_f64(),
             "rows": times.rows.as_secs_f64(),
             "merge": merge.as_secs_f64(),
             "write": write.as_secs_f64(),

@@ -64,12 +64,18 @@ fn fixture_corpus_runs_and_reports_bad_records() {
     assert_eq!(
         lines,
         [
+            ("", "", "info"),
             ("tests/fixtures/small/feed.jsonl", "3", "error"),
             ("tests/fixtures/small/feed.jsonl", "4", "error"),
             ("tests/fixtures/small/table.csv", "3", "error"),
         ]
     );
-    assert!(diags[1]["message"].contains("invalid JSON"));
+    assert!(diags[2]["message"].contains("invalid JSON"));
+    assert!(
+        diags[0]["message"].contains("(deu 1, fra 1)"),
+        "{:?}",
+        diags[0]
+    );
     assert!(out.path().join("run.json").is_file());
     let leftovers: Vec<_> = fs::read_dir(out.path())
         .unwrap()
@@ -125,6 +131,214 @@ fn seed_article_metadata() {
 }
 
 #[test]
+fn seed_article_entities() {
+    let out = tempfile::tempdir().unwrap();
+    newslens()
+        .args(["run", "seeds", "-q", "-o"])
+        .arg(out.path())
+        .assert()
+        .code(0);
+    let text: Vec<char> = read(&root().join("seeds/000_2c9e731ff2e77915.txt"))
+        .chars()
+        .collect();
+    let mentions = rows(&out.path().join("mentions.csv"));
+    // offsets slice the text; rows are in text order
+    let mut last = 0usize;
+    for m in &mentions {
+        let (s, e): (usize, usize) = (m["start"].parse().unwrap(), m["end"].parse().unwrap());
+        assert!(s >= last && e > s, "{m:?}");
+        last = s;
+        assert_eq!(text[s..e].iter().collect::<String>(), m["text"]);
+        assert!(["model", "rule", "gazetteer"].contains(&m["method"].as_str()));
+    }
+    let entities = rows(&out.path().join("entities.csv"));
+    let entity = |name: &str| {
+        entities
+            .iter()
+            .find(|e| e["entity"] == name)
+            .unwrap_or_else(|| panic!("entity {name} missing: {entities:#?}"))
+    };
+    for (name, labels, alias) in [
+        ("Chen Yixin", &["PER"][..], Some("Chen")),
+        ("Cheng Lei", &["PER"], None),
+        ("Victor Westerkamp", &["PER"], None),
+        ("Ministry of State Security", &["ORG"], Some("MSS")),
+        ("Chinese Communist Party", &["ORG"], Some("CCP")),
+        ("Reuters", &["ORG"], None),
+        ("Astellas Pharma", &["ORG"], None),
+        ("WeChat", &["ORG", "MISC"], None),
+        ("Twitter", &["ORG", "MISC"], None),
+        ("China", &["LOC"], None),
+        ("Beijing", &["LOC"], None),
+        ("Netherlands", &["LOC"], None),
+        ("United States", &["LOC"], Some("U.S.")),
+    ] {
+        let e = entity(name);
+        assert!(labels.contains(&e["label"].as_str()), "{e:?}");
+        if let Some(a) = alias {
+            assert!(e["aliases"].split(';').any(|x| x == a), "{e:?}");
+        }
+    }
+    // the MSS and CCP mentions point at their entities
+    for (text, ent) in [
+        ("MSS", "Ministry of State Security"),
+        ("CCP", "Chinese Communist Party"),
+        ("U.S.", "United States"),
+        ("Chen", "Chen Yixin"),
+    ] {
+        let ms: Vec<_> = mentions.iter().filter(|m| m["text"] == text).collect();
+        assert!(!ms.is_empty(), "no mention {text}");
+        assert!(ms.iter().all(|m| m["entity"] == ent), "{ms:?}");
+    }
+    // no sentence-initial adverb or adjective is a name
+    for word in [
+        "Still",
+        "However",
+        "Meanwhile",
+        "Numerous",
+        "According",
+        "Last",
+        "Since",
+    ] {
+        assert!(
+            !mentions
+                .iter()
+                .any(|m| m["text"].split(' ').next() == Some(word) && m["label"] != "DATE"),
+            "{word} tagged"
+        );
+        assert!(!entities.iter().any(|e| e["entity"] == word), "{word}");
+    }
+    let dates: Vec<(&str, &str)> = mentions
+        .iter()
+        .filter(|m| m["label"] == "DATE")
+        .map(|m| (m["text"].as_str(), m["value"].as_str()))
+        .collect();
+    for want in [
+        ("August 2, 2023", "2023-08-02"),
+        ("Aug. 1", "2023-08-01"),
+        ("Last month", "2023-07"),
+        ("July", "2023-07"),
+        ("July 31", "2023-07-31"),
+        ("March", "2023-03"),
+        ("September 2020", "2020-09"),
+    ] {
+        assert!(dates.contains(&want), "{want:?} not in {dates:?}");
+    }
+    // entities.csv: by mentions (descending), then name; first_start is a mention start
+    for w in entities.windows(2) {
+        let (a, b): (u32, u32) = (
+            w[0]["mentions"].parse().unwrap(),
+            w[1]["mentions"].parse().unwrap(),
+        );
+        assert!(
+            a > b || (a == b && w[0]["entity"] <= w[1]["entity"]),
+            "{w:?}"
+        );
+    }
+    for e in &entities {
+        assert!(
+            mentions
+                .iter()
+                .any(|m| m["start"] == e["first_start"] && m["entity"] == e["entity"]),
+            "{e:?}"
+        );
+    }
+    let corpus = rows(&out.path().join("corpus_entities.csv"));
+    assert_eq!(corpus.len(), entities.len());
+    assert!(corpus.iter().all(|c| c["docs"] == "1"));
+    // one English document: no note about languages without a model
+    assert!(rows(&out.path().join("diagnostics.csv")).is_empty());
+}
+
+#[test]
+fn user_gazetteer_and_languages_without_a_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("in");
+    fs::create_dir(&inp).unwrap();
+    fs::write(
+        inp.join("a.txt"),
+        "Zorblax Widgets said on Tuesday it would hire 200 people in Kettering. Analysts at Quillmate expect more. Mr. Brian Zorblax Widgets Fund manager agreed.",
+    )
+    .unwrap();
+    fs::write(
+        inp.join("b.txt"),
+        "Die Firma Zorblax Widgets hat am Dienstag in Berlin 200 neue Stellen angekündigt, teilte die Bundesregierung mit.",
+    )
+    .unwrap();
+    let gaz = dir.path().join("names.csv");
+    fs::write(
+        &gaz,
+        "name,label\nZorblax Widgets,ORG\nQuillmate,ORG\nBroken,THING\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    newslens()
+        .arg("run")
+        .arg(&inp)
+        .arg("--gazetteer")
+        .arg(&gaz)
+        .args(["-q", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let mentions = rows(&out.join("mentions.csv"));
+    let find = |doc: &str, text: &str| {
+        mentions
+            .iter()
+            .find(|m| m["doc_id"] == doc && m["text"] == text)
+            .unwrap_or_else(|| panic!("{doc}: {text} missing: {mentions:#?}"))
+    };
+    assert_eq!(find("in/a", "Zorblax Widgets")["label"], "ORG");
+    assert_eq!(find("in/a", "Quillmate")["label"], "ORG");
+    // a listed name wins over the tagger's overlapping span
+    let listed: Vec<_> = mentions
+        .iter()
+        .filter(|m| m["doc_id"] == "in/a" && m["text"] == "Zorblax Widgets")
+        .collect();
+    assert_eq!(listed.len(), 2, "{mentions:#?}");
+    assert!(
+        listed
+            .iter()
+            .all(|m| m["entity"] == "Zorblax Widgets" && m["label"] == "ORG")
+    );
+    let de = find("in/b", "Zorblax Widgets");
+    assert_eq!(
+        (de["label"].as_str(), de["method"].as_str()),
+        ("ORG", "gazetteer")
+    );
+    assert_eq!(find("in/b", "Berlin")["method"], "gazetteer");
+    let corpus = rows(&out.join("corpus_entities.csv"));
+    let zw = corpus
+        .iter()
+        .find(|c| c["entity"] == "Zorblax Widgets")
+        .unwrap();
+    assert_eq!((zw["docs"].as_str(), zw["mentions"].as_str()), ("2", "3"));
+    let diags = rows(&out.join("diagnostics.csv"));
+    let note: Vec<_> = diags.iter().filter(|d| d["severity"] == "info").collect();
+    assert_eq!(note.len(), 1, "{diags:?}");
+    assert!(
+        note[0]["message"].starts_with("1 document in languages without an NER model (deu 1)"),
+        "{note:?}"
+    );
+    let bad: Vec<_> = diags
+        .iter()
+        .filter(|d| d["severity"] == "warning")
+        .collect();
+    assert_eq!(bad.len(), 1, "{diags:?}");
+    assert_eq!(bad[0]["line"], "4");
+
+    newslens()
+        .arg("run")
+        .arg(&inp)
+        .arg("--gazetteer")
+        .arg(dir.path().join("missing.csv"))
+        .args(["-q", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2);
+}
+
+#[test]
 fn bundled_corpus_languages() {
     let out = tempfile::tempdir().unwrap();
     newslens()
@@ -160,6 +374,13 @@ fn bundled_corpus_languages() {
     // NOTICE.md is documentation, reported as info, not an error
     let diags = rows(&out.path().join("diagnostics.csv"));
     assert!(diags.iter().all(|d| d["severity"] == "info"), "{diags:?}");
+    // French and the PUD languages without a model are counted in one note
+    let notes: Vec<_> = diags.iter().filter(|d| d["path"].is_empty()).collect();
+    assert_eq!(notes.len(), 1, "{diags:?}");
+    assert!(
+        notes[0]["message"].contains("deu 215, fra 315"),
+        "{notes:?}"
+    );
 }
 
 #[test]
@@ -189,6 +410,9 @@ fn output_is_identical_for_any_thread_count() {
         "terms.csv",
         "keywords.csv",
         "corpus_terms.csv",
+        "mentions.csv",
+        "entities.csv",
+        "corpus_entities.csv",
         "diagnostics.csv",
         "sentences.csv",
         "tokens.csv",
@@ -443,10 +667,14 @@ fn help_documents_outputs() {
         "--keywords",
         "--keyword-methods",
         "corpus_terms.csv",
+        "mentions.csv",
+        "entities.csv",
+        "corpus_entities.csv",
         "diagnostics.csv",
         "tokens.csv",
         "sentences.csv",
         "run.json",
+        "--gazetteer",
         "--jobs",
         "--bom",
         "--emit",

@@ -32,6 +32,15 @@ fn newsy() -> impl Strategy<Value = String> {
         Just("e\u{301}".to_string()),
         Just("👩‍👩‍👧".to_string()),
         Just("国家安全".to_string()),
+        Just("Chen Yixin".to_string()),
+        Just("Ministry of State Security (MSS)".to_string()),
+        Just("[CCP]".to_string()),
+        Just("July 31".to_string()),
+        Just("last month".to_string()),
+        Just("10:30 p.m.".to_string()),
+        Just("US$5 million".to_string()),
+        Just("Reuters".to_string()),
+        Just("Still,".to_string()),
         "[a-zA-Z]{1,8}",
         "[0-9]{1,4}",
         "[.,;:!?()\"'-]",
@@ -190,6 +199,37 @@ proptest! {
     fn decoding_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         if let Ok(d) = newslens::decode::decode(&bytes) {
             prop_assert!(!d.text.trim().is_empty());
+        }
+    }
+
+    #[test]
+    fn mentions_are_disjoint_spans_grouped_into_entities(
+        text in newsy(),
+        lang in prop_oneof![Just("eng"), Just("spa"), Just("nld"), Just("deu")],
+        published in prop_oneof![Just(None), Just(Some("2023-08-02")), Just(Some("2024-02-29"))],
+    ) {
+        let seg = segment(&text, lang);
+        let gaz = newslens::ner::gazetteer::Gazetteer::builtin();
+        let d = newslens::ner::extract(&text, &seg, lang, published, &gaz);
+        let mut last_end = 0;
+        let mut counts = vec![0u32; d.entities.len()];
+        for m in &d.mentions {
+            prop_assert!(m.start < m.end && m.end <= text.len());
+            prop_assert!(m.start >= last_end, "mentions overlap");
+            prop_assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
+            last_end = m.end;
+            let named = ["PER", "ORG", "LOC", "MISC"].contains(&m.label);
+            prop_assert_eq!(named, m.entity.is_some());
+            if let Some(e) = m.entity {
+                counts[e] += 1;
+                prop_assert_eq!(d.entities[e].label, m.label);
+                prop_assert!(d.entities[e].first_start <= m.start);
+            }
+        }
+        for (e, c) in d.entities.iter().zip(&counts) {
+            prop_assert_eq!(e.mentions, *c);
+            prop_assert!(*c > 0);
+            prop_assert!(!e.aliases.contains(&e.name));
         }
     }
 }

@@ -1,0 +1,468 @@
+//! Features: what the tagger knows about each token, as 32-bit hashes.
+//!
+//! Training (`train-ner`) and tagging compute features with this one function on the same
+//! [`NerToken`]s, so the model sees real text exactly as it saw its training data. Each feature
+//! is a template number mixed with a 64-bit hash of its value (FNV-1a, then a 64-bit finaliser):
+//! stable across machines and builds, so a model file keeps its meaning. The templates:
+//!
+//! - the word (digits folded to `0`), its lower-cased form, and the lower-cased words at
+//!   offsets −2…+2 within the sentence, with the two word bigrams around it;
+//! - its shape (`Xxxx`, `X.X.`, `dddd-dd-dd`, runs capped at 4) and compressed shape (`Xx`),
+//!   the shapes of its neighbours and the compressed-shape trigram;
+//! - prefixes and suffixes of 1–4 characters;
+//! - capitalisation in context: the capitalisation class combined with sentence position, with
+//!   whether the sentence is an all-capitals headline, and with how the same word is written
+//!   elsewhere in the document (capitalised mid-sentence, lower case) — which tells `Still` at
+//!   the start of a sentence from `Chen`;
+//! - gazetteer membership (label and B/I/L/U position of the longest list match) of the word and
+//!   its neighbours, and first-name membership;
+//! - context aggregation (Ratinov & Roth 2009): for a capitalised word, the words next to its
+//!   other occurrences in the document (up to 8 distinct on each side), so a lone `Warhol`
+//!   learns from `Andy Warhol` and `Mr. Warhol` elsewhere;
+//! - the bias. Previous tags enter through the transition weights of the Viterbi decoder.
+
+use super::tokens::NerToken;
+use crate::segment::TokenKind;
+use rustc_hash::FxHashMap;
+
+/// Bumped whenever a template changes: a model trained with other features is refused.
+pub const FEATURE_VERSION: u32 = 2;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// A stable 64-bit finaliser (splitmix64).
+#[inline]
+pub fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Stable hash of a byte string.
+#[inline]
+pub fn hash_bytes(b: &[u8]) -> u64 {
+    let mut h = FNV_OFFSET;
+    for &x in b {
+        h ^= x as u64;
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    mix(h)
+}
+
+#[inline]
+fn pair(a: u64, b: u64) -> u64 {
+    mix(a.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ b)
+}
+
+/// The feature id of template `t` with value hash `h` (never 0).
+#[inline]
+fn feat(t: u32, h: u64) -> u32 {
+    let f = (mix(h ^ (((t as u64) << 56) | ((t as u64) * 0x1234_5678_9abc))) >> 32) as u32;
+    if f == 0 { 1 } else { f }
+}
+
+/// Capitalisation classes.
+const CAP_NONE: u8 = 0; // no letters
+const CAP_LOWER: u8 = 1;
+const CAP_INIT: u8 = 2; // Xxxx
+const CAP_ALL: u8 = 3; // XXX (2+ letters)
+const CAP_MIXED: u8 = 4; // eBay, McDonald
+const CAP_SINGLE: u8 = 5; // X, X.
+
+/// What is computed once per distinct surface form in a document.
+#[derive(Clone, Copy)]
+struct Form {
+    raw: u64,
+    lower: u64,
+    shape: u64,
+    short: u64,
+    pre: [u64; 4],
+    suf: [u64; 4],
+    affixes: u8,
+    cap: u8,
+    lower_id: u32,
+}
+
+fn cap_class(s: &str) -> u8 {
+    let mut letters = 0;
+    let mut upper = 0;
+    let mut first_upper = false;
+    for (i, c) in s.chars().enumerate() {
+        if c.is_alphabetic() {
+            letters += 1;
+            if c.is_uppercase() {
+                upper += 1;
+                if i == 0 {
+                    first_upper = true;
+                }
+            }
+        }
+    }
+    match (letters, upper) {
+        (0, _) => CAP_NONE,
+        (_, 0) => CAP_LOWER,
+        (1, 1) => CAP_SINGLE,
+        (l, u) if l == u => CAP_ALL,
+        (_, 1) if first_upper => CAP_INIT,
+        _ if first_upper && s.chars().skip(1).filter(|c| c.is_uppercase()).count() == 0 => CAP_INIT,
+        _ => CAP_MIXED,
+    }
+}
+
+fn shape_char(c: char) -> char {
+    if c.is_uppercase() {
+        'X'
+    } else if c.is_alphabetic() {
+        'x'
+    } else if c.is_numeric() {
+        'd'
+    } else {
+        crate::normalize::fold_char(c)
+    }
+}
+
+fn shapes(s: &str, full: &mut String, short: &mut String) {
+    full.clear();
+    short.clear();
+    let mut last = '\0';
+    let mut run = 0;
+    for c in s.chars().map(shape_char) {
+        if c == last {
+            run += 1;
+        } else {
+            run = 1;
+            last = c;
+            short.push(c);
+        }
+        if run <= 4 {
+            full.push(c);
+        }
+    }
+}
+
+/// The digits of `s` folded to `0` (so `1996` and `2023` share a feature).
+fn fold_digits(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_digit()) {
+        std::borrow::Cow::Owned(
+            s.chars()
+                .map(|c| if c.is_ascii_digit() { '0' } else { c })
+                .collect(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// Per-token context the feature function needs besides the text.
+pub struct Context<'a> {
+    /// Gazetteer code per token: 0 none, else 1 + label × 4 + position (B, I, L, U).
+    pub gazetteer: &'a [u8],
+    /// Whether the token is a listed first name.
+    pub first_name: &'a [bool],
+}
+
+/// The features of every token of a document, flattened: token `i` has
+/// `ids[offsets[i]..offsets[i + 1]]`.
+#[derive(Clone, Debug, Default)]
+pub struct Features {
+    /// Feature ids.
+    pub ids: Vec<u32>,
+    /// Start of each token's features, plus the end.
+    pub offsets: Vec<u32>,
+}
+
+impl Features {
+    /// The features of token `i`.
+    #[inline]
+    pub fn of(&self, i: usize) -> &[u32] {
+        &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+}
+
+// template numbers
+const T_BIAS: u32 = 1;
+const T_RAW: u32 = 2;
+const T_LOWER: u32 = 3; // + offset: 3..=7 for -2..+2
+const T_BI_LEFT: u32 = 8;
+const T_BI_RIGHT: u32 = 9;
+const T_SHAPE: u32 = 10; // 10, 11, 12 for -1, 0, +1
+const T_SHORT3: u32 = 13;
+const T_PRE: u32 = 14; // 14..=17
+const T_SUF: u32 = 18; // 18..=21
+const T_CAP_POS: u32 = 22;
+const T_HEADLINE: u32 = 23;
+const T_DOC_CASE: u32 = 24;
+const T_GAZ: u32 = 25; // 25, 26, 27 for -1, 0, +1
+const T_FIRST_NAME: u32 = 28;
+const T_LEFT_SHAPE: u32 = 29;
+const T_SHAPE_RIGHT: u32 = 30;
+const T_RAW_LEFT: u32 = 31;
+const T_DOC_CASE_WORD: u32 = 32;
+const T_GAZ_WORD: u32 = 33;
+const T_AGG_LEFT: u32 = 34;
+const T_AGG_RIGHT: u32 = 35;
+/// Distinct neighbouring words aggregated per word and side.
+const AGG_MAX: usize = 8;
+
+/// Computes the features of every token of one document.
+pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
+    let n = toks.len();
+    let mut forms: Vec<Form> = Vec::new();
+    let mut form_of: Vec<u32> = Vec::with_capacity(n);
+    {
+        let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut lowers: FxHashMap<String, u32> = FxHashMap::default();
+        let (mut full, mut short) = (String::new(), String::new());
+        for t in toks {
+            let s = &text[t.start..t.end];
+            let id = *seen.entry(s).or_insert_with(|| {
+                let lower = crate::normalize::lower(s);
+                let next = lowers.len() as u32;
+                let lower_id = *lowers.entry(lower.clone()).or_insert(next);
+                shapes(s, &mut full, &mut short);
+                let mut pre = [0u64; 4];
+                let mut suf = [0u64; 4];
+                let affixes = if t.kind == TokenKind::Word {
+                    lower.chars().count().min(4) as u8
+                } else {
+                    0
+                };
+                if affixes > 0 {
+                    // byte offsets of the first and last four characters
+                    let ends: Vec<usize> = lower
+                        .char_indices()
+                        .skip(1)
+                        .map(|(b, _)| b)
+                        .chain(std::iter::once(lower.len()))
+                        .take(4)
+                        .collect();
+                    let starts: Vec<usize> =
+                        lower.char_indices().rev().take(4).map(|(b, _)| b).collect();
+                    for k in 0..affixes as usize {
+                        pre[k] = hash_bytes(&lower.as_bytes()[..ends[k]]);
+                        suf[k] = hash_bytes(&lower.as_bytes()[starts[k]..]);
+                    }
+                }
+                forms.push(Form {
+                    raw: hash_bytes(fold_digits(&crate::normalize::normalize(s)).as_bytes()),
+                    lower: hash_bytes(fold_digits(&lower).as_bytes()),
+                    shape: hash_bytes(full.as_bytes()),
+                    short: hash_bytes(short.as_bytes()),
+                    pre,
+                    suf,
+                    affixes,
+                    cap: cap_class(s),
+                    lower_id,
+                });
+                (forms.len() - 1) as u32
+            });
+            form_of.push(id);
+        }
+    }
+    let form = |i: usize| &forms[form_of[i] as usize];
+
+    // sentences, their first word and whether they are all-capitals headlines
+    let ranges = super::tokens::sentence_ranges(toks);
+    let mut first = vec![false; n];
+    let mut headline = vec![false; n];
+    for r in &ranges {
+        if let Some(f) = r
+            .clone()
+            .find(|&i| matches!(toks[i].kind, TokenKind::Word | TokenKind::Number))
+        {
+            first[f] = true;
+        }
+        let (mut caps, mut words) = (0, 0);
+        for i in r.clone() {
+            let c = form(i).cap;
+            if matches!(c, CAP_LOWER | CAP_INIT | CAP_ALL | CAP_MIXED) {
+                words += 1;
+                caps += (c == CAP_ALL) as usize;
+            }
+        }
+        if words >= 2 && caps * 10 >= words * 8 {
+            for i in r.clone() {
+                headline[i] = true;
+            }
+        }
+    }
+    // how each word is written elsewhere in the document
+    let n_lower = forms.iter().map(|f| f.lower_id + 1).max().unwrap_or(0) as usize;
+    let mut mid_cap = vec![false; n_lower];
+    let mut low = vec![false; n_lower];
+    for i in 0..n {
+        let f = form(i);
+        if f.cap == CAP_LOWER {
+            low[f.lower_id as usize] = true;
+        } else if f.cap == CAP_INIT && !first[i] && !headline[i] {
+            mid_cap[f.lower_id as usize] = true;
+        }
+    }
+
+    const BOS: u64 = 0x5b5f_4253_5f5d;
+    const EOS: u64 = 0x5b5f_4553_5f5d;
+    let mut sentence_of = vec![0usize; n];
+    for (k, r) in ranges.iter().enumerate() {
+        for i in r.clone() {
+            sentence_of[i] = k;
+        }
+    }
+    let at = |i: usize, d: isize| -> Option<usize> {
+        let j = i as isize + d;
+        if j < 0 || j as usize >= n {
+            return None;
+        }
+        let j = j as usize;
+        (sentence_of[j] == sentence_of[i]).then_some(j)
+    };
+    let lower_at =
+        |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |j| form(j).lower);
+    let shape_at =
+        |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |j| form(j).shape);
+    let short_at =
+        |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |j| form(j).short);
+    let gaz_at = |i: usize, d: isize| at(i, d).map_or(255u64, |j| ctx.gazetteer[j] as u64);
+
+    // context aggregation (Ratinov & Roth 2009): the words next to every occurrence of a
+    // capitalised word in the document, so `Warhol` alone learns from `Andy Warhol` elsewhere
+    let mut agg: FxHashMap<u32, ([u64; AGG_MAX], usize, [u64; AGG_MAX], usize)> =
+        FxHashMap::default();
+    for i in 0..n {
+        let f = form(i);
+        if !matches!(f.cap, CAP_INIT | CAP_ALL | CAP_MIXED) {
+            continue;
+        }
+        let e = agg
+            .entry(f.lower_id)
+            .or_insert(([0; AGG_MAX], 0, [0; AGG_MAX], 0));
+        let l = lower_at(i, -1);
+        if e.1 < AGG_MAX && !e.0[..e.1].contains(&l) {
+            e.0[e.1] = l;
+            e.1 += 1;
+        }
+        let r = lower_at(i, 1);
+        if e.3 < AGG_MAX && !e.2[..e.3].contains(&r) {
+            e.2[e.3] = r;
+            e.3 += 1;
+        }
+    }
+
+    let mut out = Features {
+        ids: Vec::with_capacity(n * 34),
+        offsets: Vec::with_capacity(n + 1),
+    };
+    for i in 0..n {
+        out.offsets.push(out.ids.len() as u32);
+        let f = form(i);
+        let ids = &mut out.ids;
+        ids.push(feat(T_BIAS, 0));
+        ids.push(feat(T_RAW, f.raw));
+        for d in -2..=2isize {
+            ids.push(feat((T_LOWER as isize + 2 + d) as u32, lower_at(i, d)));
+        }
+        ids.push(feat(T_BI_LEFT, pair(lower_at(i, -1), f.lower)));
+        ids.push(feat(T_BI_RIGHT, pair(f.lower, lower_at(i, 1))));
+        for d in -1..=1isize {
+            ids.push(feat((T_SHAPE as isize + 1 + d) as u32, shape_at(i, d)));
+        }
+        ids.push(feat(
+            T_SHORT3,
+            pair(pair(short_at(i, -1), f.short), short_at(i, 1)),
+        ));
+        for k in 0..f.affixes as usize {
+            ids.push(feat(T_PRE + k as u32, f.pre[k]));
+            ids.push(feat(T_SUF + k as u32, f.suf[k]));
+        }
+        let pos = if first[i] { 1u64 } else { 0 };
+        ids.push(feat(T_CAP_POS, (f.cap as u64) << 8 | pos));
+        if headline[i] {
+            ids.push(feat(T_HEADLINE, f.lower));
+        }
+        let lid = f.lower_id as usize;
+        let doc_case = (f.cap as u64) << 8
+            | (pos << 4)
+            | ((mid_cap[lid] as u64) << 1)
+            | (low[lid] as u64)
+            | ((headline[i] as u64) << 2);
+        ids.push(feat(T_DOC_CASE, doc_case));
+        if f.cap != CAP_NONE && f.cap != CAP_LOWER {
+            ids.push(feat(T_DOC_CASE_WORD, pair(f.lower, doc_case)));
+        }
+        for d in -1..=1isize {
+            let g = gaz_at(i, d);
+            if g != 0 {
+                ids.push(feat((T_GAZ as isize + 1 + d) as u32, g));
+            }
+        }
+        if ctx.gazetteer[i] != 0 {
+            ids.push(feat(T_GAZ_WORD, pair(ctx.gazetteer[i] as u64, f.short)));
+        }
+        if ctx.first_name[i] {
+            ids.push(feat(T_FIRST_NAME, f.cap as u64));
+        }
+        ids.push(feat(T_LEFT_SHAPE, pair(lower_at(i, -1), f.short)));
+        ids.push(feat(T_SHAPE_RIGHT, pair(f.short, lower_at(i, 1))));
+        let raw_left = at(i, -1).map_or(BOS, |j| form(j).raw);
+        ids.push(feat(T_RAW_LEFT, pair(raw_left, f.cap as u64)));
+        if let Some(a) = agg.get(&f.lower_id) {
+            for &l in &a.0[..a.1] {
+                ids.push(feat(T_AGG_LEFT, l));
+            }
+            for &r in &a.2[..a.3] {
+                ids.push(feat(T_AGG_RIGHT, r));
+            }
+        }
+    }
+    out.offsets.push(out.ids.len() as u32);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capitalisation_classes() {
+        for (s, c) in [
+            ("chen", CAP_LOWER),
+            ("Chen", CAP_INIT),
+            ("MSS", CAP_ALL),
+            ("U.S.", CAP_ALL),
+            ("eBay", CAP_MIXED),
+            ("McDonald", CAP_MIXED),
+            ("J.", CAP_SINGLE),
+            ("2023", CAP_NONE),
+            ("(", CAP_NONE),
+            ("Astellas-Pharma", CAP_MIXED),
+        ] {
+            assert_eq!(cap_class(s), c, "{s}");
+        }
+    }
+
+    #[test]
+    fn shape_strings() {
+        let (mut a, mut b) = (String::new(), String::new());
+        for (s, full, short) in [
+            ("Chen", "Xxxx", "Xx"),
+            ("Westerkamp", "Xxxxx", "Xx"),
+            ("U.S.", "X.X.", "X.X."),
+            ("1996-08-22", "dddd-dd-dd", "d-d-d"),
+            ("China’s", "Xxxxx'x", "Xx'x"),
+        ] {
+            shapes(s, &mut a, &mut b);
+            assert_eq!((a.as_str(), b.as_str()), (full, short), "{s}");
+        }
+    }
+
+    #[test]
+    fn hashes_are_stable() {
+        // model files depend on these values: they must never change silently
+        assert_eq!(hash_bytes(b""), 0xf52a_15e9_a9b5_e89b);
+        assert_eq!(hash_bytes(b"China"), 0x6a39_0fc3_0332_c74c);
+        assert_ne!(
+            feat(T_RAW, hash_bytes(b"a")),
+            feat(T_LOWER, hash_bytes(b"a"))
+        );
+    }
+}

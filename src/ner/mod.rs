@@ -1,0 +1,606 @@
+//! NER: people, organisations, places and other names; dates, times, money, percentages and
+//! quantities; and which mentions name the same entity.
+//!
+//! Takes one document's text, its segmentation, language and publication date; gives its
+//! mentions (code-point offsets, label, method, normalised value) grouped into entities with
+//! aliases. The stages, in order:
+//!
+//! 1. tokens for the tagger ([`tokens`]): possessives split off (`China’s` → `China` `’s`);
+//! 2. gazetteer matches ([`gazetteer`]), used as features and as a fallback;
+//! 3. the statistical tagger ([`model`], trained by [`train`] over [`features`]) for the
+//!    document's language when a model exists (English, Spanish, Dutch): PER, ORG, LOC, MISC;
+//! 4. gazetteer mentions where the tagger found nothing;
+//! 5. rules ([`rules`]): DATE, TIME, MONEY, PERCENT, QUANTITY with normalised values;
+//! 6. aliases within the document ([`alias`]): `Ministry of State Security (MSS)`, a later
+//!    `Chen` for `Chen Yixin`, `U.S.` for `United States`.
+//!
+//! Does no I/O and cannot fail.
+
+pub mod alias;
+pub mod features;
+pub mod gazetteer;
+pub mod model;
+pub mod rules;
+pub mod tokens;
+pub mod train;
+
+use crate::segment::Segmentation;
+use features::{Context, Features};
+use gazetteer::{Gazetteer, Match};
+use model::Model;
+use std::sync::OnceLock;
+use tokens::NerToken;
+
+/// A document as the tagger sees it.
+pub struct Prepared {
+    /// The tagger's tokens.
+    pub tokens: Vec<NerToken>,
+    /// Gazetteer matches.
+    pub matches: Vec<Match>,
+    /// Features of every token.
+    pub features: Features,
+}
+
+/// Tokens, gazetteer matches and features of one segmented text.
+pub fn prepare(text: &str, seg: &Segmentation, gaz: &Gazetteer) -> Prepared {
+    prepare_with(text, seg, gaz, true)
+}
+
+/// [`prepare`], computing the features only when asked (a language without a model needs none).
+fn prepare_with(text: &str, seg: &Segmentation, gaz: &Gazetteer, with_features: bool) -> Prepared {
+    let toks = tokens::ner_tokens(text, seg);
+    let keys: Vec<std::borrow::Cow<str>> = toks
+        .iter()
+        .map(|t| crate::normalize::normalize(&text[t.start..t.end]))
+        .collect();
+    let key_refs: Vec<&str> = keys.iter().map(|k| k.as_ref()).collect();
+    let matches = gaz.find(&toks, &key_refs);
+    if !with_features {
+        return Prepared {
+            tokens: toks,
+            matches,
+            features: Features::default(),
+        };
+    }
+    let codes = gaz.codes(toks.len(), &matches);
+    let first: Vec<bool> = key_refs.iter().map(|k| gaz.is_first_name(k)).collect();
+    let features = features::features(
+        text,
+        &toks,
+        &Context {
+            gazetteer: &codes,
+            first_name: &first,
+        },
+    );
+    Prepared {
+        tokens: toks,
+        matches,
+        features,
+    }
+}
+
+/// The tagger's entity spans `(first token, end token, type)` over a prepared document.
+pub fn tag_spans(model: &Model, p: &Prepared) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for r in tokens::sentence_ranges(&p.tokens) {
+        out.extend(train::decode(model, &p.features, r));
+    }
+    out
+}
+
+/// The bundled models: (language, file bytes).
+const MODELS: &[(&str, &[u8])] = &[
+    ("eng", include_bytes!("../../models/ner-eng.bin")),
+    ("spa", include_bytes!("../../models/ner-spa.bin")),
+    ("nld", include_bytes!("../../models/ner-nld.bin")),
+];
+
+/// The bundled model of a language (ISO 639-3), loaded on first use; `None` for languages
+/// without one.
+pub fn model_for(lang: &str) -> Option<&'static Model> {
+    static LOADED: [OnceLock<Option<Model>>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let k = MODELS.iter().position(|(l, _)| *l == lang)?;
+    LOADED[k]
+        .get_or_init(|| Model::from_bytes(MODELS[k].1).ok())
+        .as_ref()
+}
+
+/// Languages with a bundled model.
+pub fn model_languages() -> impl Iterator<Item = &'static str> {
+    MODELS.iter().map(|(l, _)| *l)
+}
+
+/// How a mention was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// The statistical tagger.
+    Model,
+    /// A rule (dates, numbers, acronyms defined in the text).
+    Rule,
+    /// A gazetteer name.
+    Gazetteer,
+}
+
+impl Method {
+    /// The name written to `mentions.csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Model => "model",
+            Method::Rule => "rule",
+            Method::Gazetteer => "gazetteer",
+        }
+    }
+}
+
+/// One mention in a document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mention {
+    /// Byte offset of its start in the text.
+    pub start: usize,
+    /// Byte offset of its end.
+    pub end: usize,
+    /// Its sentence.
+    pub sentence: u32,
+    /// PER, ORG, LOC, MISC, DATE, TIME, MONEY, PERCENT or QUANTITY.
+    pub label: &'static str,
+    /// How it was found.
+    pub method: Method,
+    /// Normalised value (rule mentions).
+    pub value: String,
+    /// Its entity (named mentions), an index into [`DocEntities::entities`].
+    pub entity: Option<usize>,
+}
+
+/// A named entity of one document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entity {
+    /// Its canonical name.
+    pub name: String,
+    /// PER, ORG, LOC or MISC.
+    pub label: &'static str,
+    /// Number of mentions.
+    pub mentions: u32,
+    /// Byte offset of its first mention.
+    pub first_start: usize,
+    /// Its other names in the document, sorted.
+    pub aliases: Vec<String>,
+}
+
+/// The mentions and entities of one document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DocEntities {
+    /// Mentions in text order.
+    pub mentions: Vec<Mention>,
+    /// Entities in order of first mention.
+    pub entities: Vec<Entity>,
+    /// Whether a statistical model tagged the document.
+    pub model: bool,
+}
+
+/// Capitalised abbreviations that are common nouns, never names on their own.
+const NOT_NAMES: &[&str] = &[
+    "ID", "IDs", "CEO", "CFO", "COO", "CTO", "GDP", "TV", "PC", "AI", "DNA", "RNA", "IT", "OK",
+    "PR", "IQ", "VIP", "SUV", "ATM", "FAQ", "URL", "PDF", "USB", "GPS", "SMS", "PIN", "VPN", "LED",
+    "LCD", "CD", "DVD", "HQ", "PhD", "MP", "MPs", "AM", "FM", "IPO", "VAT",
+];
+
+/// Courtesy titles that precede a name.
+const HONORIFICS: &[&str] = &[
+    "Mr.", "Mrs.", "Ms.", "Mr", "Mrs", "Ms", "Dr.", "Prof.", "Sr.", "Sra.", "Srta.", "Dña.",
+    "Dhr.", "dhr.", "Mevr.", "mevr.", "Mw.", "mw.",
+];
+
+/// Sentences set in title case (`China’s State Security Calls Upon Ordinary Citizens ...`): four
+/// in five words of three letters or more after the first are capitalised, and at least two of
+/// them are words the document otherwise writes in lower case. The tagger, trained on sentence-case and all-capitals text, reads such headlines as
+/// names; their mentions are kept only when the body confirms them.
+fn title_case_sentences(text: &str, toks: &[NerToken]) -> Vec<bool> {
+    let mut lower_seen = rustc_hash::FxHashSet::default();
+    for t in toks {
+        let s = &text[t.start..t.end];
+        if s.chars().next().is_some_and(char::is_lowercase) {
+            lower_seen.insert(s);
+        }
+    }
+    let n_sent = toks.last().map_or(0, |t| t.sentence as usize + 1);
+    let mut title = vec![false; n_sent];
+    for r in tokens::sentence_ranges(toks) {
+        let (mut words, mut caps, mut known) = (0, 0, 0);
+        for i in r.clone().skip(1) {
+            let s = &text[toks[i].start..toks[i].end];
+            if s.chars().count() < 3 || !s.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            words += 1;
+            let mut cs = s.chars();
+            if cs.next().is_some_and(char::is_uppercase) {
+                caps += 1;
+                if cs.all(char::is_lowercase)
+                    && lower_seen.contains(crate::normalize::lower(s).as_str())
+                {
+                    known += 1;
+                }
+            }
+        }
+        if known >= 2 && caps * 5 >= words * 4 {
+            title[toks[r.start].sentence as usize] = true;
+        }
+    }
+    title
+}
+
+fn mention_name(text: &str, toks: &[NerToken], s: usize, e: usize) -> (String, Vec<String>) {
+    let mut name = String::new();
+    let mut words = Vec::with_capacity(e - s);
+    for k in s..e {
+        if k > s && toks[k].start > toks[k - 1].end {
+            name.push(' ');
+        }
+        let w = crate::normalize::normalize(&text[toks[k].start..toks[k].end]);
+        name.push_str(&w);
+        words.push(w.into_owned());
+    }
+    (name, words)
+}
+
+/// Runs the NER stages on one segmented document. `published` is its ISO date, if known.
+pub fn extract(
+    text: &str,
+    seg: &Segmentation,
+    lang: &str,
+    published: Option<&str>,
+    gaz: &Gazetteer,
+) -> DocEntities {
+    let model = model_for(lang);
+    let p = prepare_with(text, seg, gaz, model.is_some());
+    let toks = &p.tokens;
+    let n = toks.len();
+    let lexicon = crate::lexicon::Lexicon::get(lang);
+    // (start token, end token, type, method, acronym_of)
+    let mut named: Vec<(usize, usize, u8, Method, Option<usize>)> = Vec::new();
+    if let Some(m) = model {
+        let ranges = tokens::sentence_ranges(toks);
+        let mut sentence_first = vec![false; n];
+        for r in &ranges {
+            if let Some(f) = r
+                .clone()
+                .find(|&i| toks[i].kind != crate::segment::TokenKind::Punct)
+            {
+                sentence_first[f] = true;
+            }
+        }
+        for (s, e, ty) in tag_spans(m, &p) {
+            // a capitalised function word opening a sentence is never a name on its own
+            if e == s + 1 && sentence_first[s] {
+                let lower = crate::normalize::lower(&text[toks[s].start..toks[s].end]);
+                if lexicon.is_stopword(&lower) {
+                    continue;
+                }
+            }
+            if e == s + 1 && NOT_NAMES.contains(&&text[toks[s].start..toks[s].end]) {
+                continue;
+            }
+            // a courtesy title is not part of the name (CoNLL): `Mr. Li` → `Li`
+            let s = if ty == 0
+                && e > s + 1
+                && HONORIFICS.contains(&&text[toks[s].start..toks[s].end])
+            {
+                s + 1
+            } else {
+                s
+            };
+            named.push((s, e, ty as u8, Method::Model, None));
+        }
+        // title-case headlines: keep what the body or the gazetteer confirms
+        let title = title_case_sentences(text, toks);
+        if title.iter().any(|&t| t) {
+            let in_title = |s: usize| title[toks[s].sentence as usize];
+            let listed: rustc_hash::FxHashSet<(usize, usize)> =
+                p.matches.iter().map(|m| (m.start, m.end)).collect();
+            let body: rustc_hash::FxHashSet<String> = named
+                .iter()
+                .filter(|x| !in_title(x.0))
+                .map(|x| mention_name(text, toks, x.0, x.1).0)
+                .collect();
+            named.retain(|&(s, e, ..)| {
+                !in_title(s)
+                    || listed.contains(&(s, e))
+                    || body.contains(&mention_name(text, toks, s, e).0)
+            });
+        }
+    }
+    // the user's names (--gazetteer) win over the tagger's spans they overlap
+    for m in p.matches.iter().filter(|m| gaz.entries()[m.entry].user) {
+        named.retain(|&(s, e, ..)| e <= m.start || s >= m.end);
+    }
+    let mut covered = vec![false; n];
+    for &(s, e, ..) in &named {
+        covered[s..e].iter_mut().for_each(|c| *c = true);
+    }
+    for m in &p.matches {
+        let entry = &gaz.entries()[m.entry];
+        // with a model, built-in names are features only: adding them where the tagger found
+        // nothing changed development F1 by -0.01 to -0.03
+        if model.is_some() && !entry.user {
+            continue;
+        }
+        if covered[m.start..m.end].iter().any(|&c| c) {
+            continue;
+        }
+        covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
+        named.push((m.start, m.end, entry.ty, Method::Gazetteer, None));
+    }
+    named.sort_by_key(|x| x.0);
+    // acronyms defined in brackets right after a name: `Ministry of State Security (MSS)`
+    let mut defined: Vec<(String, usize, u8)> = Vec::new();
+    for (k, &(s, e, ty, ..)) in named.iter().enumerate() {
+        let open = e;
+        if open + 2 >= n || toks[open].sentence != toks[s].sentence {
+            continue;
+        }
+        let (o, a, c) = (
+            &text[toks[open].start..toks[open].end],
+            &text[toks[open + 1].start..toks[open + 1].end],
+            &text[toks[open + 2].start..toks[open + 2].end],
+        );
+        if !matches!((o, c), ("(", ")") | ("[", "]")) || !alias::is_acronym(a) {
+            continue;
+        }
+        let (_, words) = mention_name(text, toks, s, e);
+        if alias::initials_match(a, &words) && !defined.iter().any(|d| d.0 == a) {
+            defined.push((a.to_string(), k, ty));
+        }
+    }
+    if !defined.is_empty() {
+        let mut extra = Vec::new();
+        for i in 0..n {
+            if covered[i] {
+                continue;
+            }
+            let w = &text[toks[i].start..toks[i].end];
+            if let Some((_, k, ty)) = defined.iter().find(|d| d.0 == w) {
+                covered[i] = true;
+                extra.push((i, i + 1, *ty, Method::Rule, Some(*k)));
+            }
+        }
+        // acronym links point at indices of `named` before the extras are merged in
+        let mut all = std::mem::take(&mut named);
+        all.extend(extra);
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by_key(|&i| all[i].0);
+        let mut new_index = vec![0; all.len()];
+        for (pos, &i) in order.iter().enumerate() {
+            new_index[i] = pos;
+        }
+        named = order
+            .iter()
+            .map(|&i| {
+                let mut x = all[i];
+                x.4 = x.4.map(|k| new_index[k]);
+                x
+            })
+            .collect();
+        // a tagged acronym inside the brackets is linked too
+        for d in &defined {
+            let def = new_index[d.1];
+            for x in named.iter_mut() {
+                if x.1 == x.0 + 1 && text[toks[x.0].start..toks[x.0].end] == d.0 && x.4.is_none() {
+                    x.4 = Some(def);
+                }
+            }
+        }
+    }
+    // entities
+    let infos: Vec<alias::Named> = named
+        .iter()
+        .map(|&(s, e, ty, _, acr)| {
+            let (name, words) = mention_name(text, toks, s, e);
+            alias::Named {
+                name,
+                words,
+                ty,
+                acronym_of: acr,
+            }
+        })
+        .collect();
+    let (group_of, groups) = alias::group(&infos, gaz);
+    let mut mentions: Vec<Mention> = named
+        .iter()
+        .zip(&group_of)
+        .map(|(&(s, e, _, method, _), &g)| Mention {
+            start: toks[s].start,
+            end: toks[e - 1].end,
+            sentence: toks[s].sentence,
+            label: model::TYPES[groups[g].ty as usize],
+            method,
+            value: String::new(),
+            entity: Some(g),
+        })
+        .collect();
+    let mut entities: Vec<Entity> = groups
+        .iter()
+        .map(|g| Entity {
+            name: g.name.clone(),
+            label: model::TYPES[g.ty as usize],
+            mentions: 0,
+            first_start: usize::MAX,
+            aliases: g.aliases.clone(),
+        })
+        .collect();
+    for m in &mentions {
+        if let Some(g) = m.entity {
+            entities[g].mentions += 1;
+            entities[g].first_start = entities[g].first_start.min(m.start);
+        }
+    }
+    for r in rules::find(text, toks, &covered, lang, published) {
+        mentions.push(Mention {
+            start: toks[r.start].start,
+            end: toks[r.end - 1].end,
+            sentence: toks[r.start].sentence,
+            label: r.label,
+            method: Method::Rule,
+            value: r.value,
+            entity: None,
+        });
+    }
+    mentions.sort_by_key(|m| (m.start, m.end));
+    DocEntities {
+        mentions,
+        entities,
+        model: model.is_some(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (text, label, entity, method, value) of every mention.
+    fn run(
+        text: &str,
+        lang: &str,
+        published: Option<&str>,
+    ) -> Vec<(String, String, String, String, String)> {
+        let seg = crate::segment::segment(text, lang);
+        let d = extract(text, &seg, lang, published, &Gazetteer::builtin());
+        d.mentions
+            .iter()
+            .map(|m| {
+                (
+                    text[m.start..m.end].to_string(),
+                    m.label.to_string(),
+                    m.entity
+                        .map_or(String::new(), |e| d.entities[e].name.clone()),
+                    m.method.as_str().to_string(),
+                    m.value.clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn has(
+        ms: &[(String, String, String, String, String)],
+        text: &str,
+        label: &str,
+        entity: &str,
+    ) -> bool {
+        ms.iter()
+            .any(|m| m.0 == text && m.1 == label && m.2 == entity)
+    }
+
+    #[test]
+    fn bundled_models_load_fast() {
+        for lang in ["eng", "spa", "nld"] {
+            let bytes = MODELS.iter().find(|m| m.0 == lang).unwrap().1;
+            let t0 = std::time::Instant::now();
+            let m = Model::from_bytes(bytes).unwrap();
+            let ms = t0.elapsed().as_secs_f64() * 1e3;
+            assert_eq!(m.lang, lang);
+            assert!(m.len() > 10_000, "{lang}: {} features", m.len());
+            assert!(bytes.len() < 20_000_000, "{lang}: {} bytes", bytes.len());
+            if !cfg!(debug_assertions) {
+                assert!(ms < 200.0, "{lang} loads in {ms:.0} ms");
+            }
+        }
+        assert!(model_for("eng").is_some());
+        assert!(model_for("deu").is_none());
+    }
+
+    #[test]
+    fn english_names_aliases_and_rules() {
+        let text = "However, the Ministry of State Security (MSS) said on Tuesday that Chen Yixin \
+                    had met Reuters in Beijing. Meanwhile, Chen told the MSS that U.S. firms \
+                    paid $5 million. Still, the United States rose 3% last month.";
+        let ms = run(text, "eng", Some("2023-08-02"));
+        assert!(
+            has(
+                &ms,
+                "Ministry of State Security",
+                "ORG",
+                "Ministry of State Security"
+            ),
+            "{ms:#?}"
+        );
+        assert!(
+            has(&ms, "MSS", "ORG", "Ministry of State Security"),
+            "{ms:#?}"
+        );
+        assert!(has(&ms, "Chen Yixin", "PER", "Chen Yixin"), "{ms:#?}");
+        assert!(has(&ms, "Chen", "PER", "Chen Yixin"), "{ms:#?}");
+        assert!(has(&ms, "Reuters", "ORG", "Reuters"), "{ms:#?}");
+        assert!(has(&ms, "Beijing", "LOC", "Beijing"), "{ms:#?}");
+        assert!(has(&ms, "U.S.", "LOC", "United States"), "{ms:#?}");
+        assert!(has(&ms, "United States", "LOC", "United States"), "{ms:#?}");
+        for word in ["However", "Meanwhile", "Still"] {
+            assert!(!ms.iter().any(|m| m.0.starts_with(word)), "{word}: {ms:#?}");
+        }
+        let rules: Vec<(&str, &str)> = ms
+            .iter()
+            .filter(|m| m.3 == "rule" && m.2.is_empty())
+            .map(|m| (m.0.as_str(), m.4.as_str()))
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                ("Tuesday", "2023-08-01"),
+                ("$5 million", "5000000 USD"),
+                ("3%", "3"),
+                ("last month", "2023-07")
+            ]
+        );
+    }
+
+    #[test]
+    fn possessives_and_languages_without_a_model() {
+        let ms = run("China’s spy agency spoke to Germany's police.", "eng", None);
+        assert!(has(&ms, "China", "LOC", "China"), "{ms:#?}");
+        assert!(has(&ms, "Germany", "LOC", "Germany"), "{ms:#?}");
+        let text = "Die Bundesregierung in Berlin und die Vereinten Nationen trafen sich am 2. August 2023.";
+        let seg = crate::segment::segment(text, "deu");
+        let d = extract(text, &seg, "deu", None, &Gazetteer::builtin());
+        assert!(!d.model);
+        assert!(d.mentions.iter().all(|m| m.method != Method::Model));
+        let ms = run(text, "deu", None);
+        assert!(
+            ms.iter().any(|m| m.0 == "Berlin" && m.3 == "gazetteer"),
+            "{ms:#?}"
+        );
+        assert!(
+            ms.iter()
+                .any(|m| m.0 == "2. August 2023" && m.4 == "2023-08-02"),
+            "{ms:#?}"
+        );
+    }
+
+    #[test]
+    fn spanish_and_dutch_models_tag() {
+        let ms = run(
+            "El presidente José María Aznar viajó a Madrid con Telefónica .",
+            "spa",
+            None,
+        );
+        assert!(
+            ms.iter().any(|m| m.0 == "José María Aznar" && m.1 == "PER"),
+            "{ms:#?}"
+        );
+        assert!(
+            ms.iter().any(|m| m.0 == "Madrid" && m.1 == "LOC"),
+            "{ms:#?}"
+        );
+        let ms = run(
+            "Premier Wim Kok sprak gisteren in Amsterdam met de Europese Commissie .",
+            "nld",
+            None,
+        );
+        assert!(
+            ms.iter().any(|m| m.0 == "Wim Kok" && m.1 == "PER"),
+            "{ms:#?}"
+        );
+        assert!(
+            ms.iter().any(|m| m.0 == "Amsterdam" && m.1 == "LOC"),
+            "{ms:#?}"
+        );
+    }
+}
