@@ -60,8 +60,8 @@ fn ner(c: &mut Criterion) {
     let _ = newslens::ner::model_for("eng");
 
     for (name, set, range) in [
-        ("english (model)", &english, 2_500..4_000),
-        ("all languages", &docs, 3_000..20_000),
+        ("english (model)", &english, 2_700..3_700),
+        ("all languages", &docs, 4_200..5_800),
     ] {
         let bytes: usize = set.iter().map(|d| d.0.text.len()).sum();
         let n = mentions(set, &gaz);
