@@ -5,14 +5,22 @@
 //! mentions (code-point offsets, label, method, normalised value) grouped into entities with
 //! aliases. The stages, in order:
 //!
-//! 1. tokens for the tagger ([`tokens`]): possessives split off (`China’s` → `China` `’s`);
-//! 2. gazetteer matches ([`gazetteer`]), used as features and as a fallback;
+//! 1. tokens for the tagger ([`tokens`]): possessives and contractions split off (`China’s` →
+//!    `China` `’s`);
+//! 2. gazetteer matches ([`gazetteer`]), used as features;
 //! 3. the statistical tagger ([`model`], trained by [`train`] over [`features`]) for the
 //!    document's language when a model exists (English, Spanish, Dutch): PER, ORG, LOC, MISC;
-//! 4. gazetteer mentions where the tagger found nothing;
-//! 5. rules ([`rules`]): DATE, TIME, MONEY, PERCENT, QUANTITY with normalised values;
-//! 6. aliases within the document ([`alias`]): `Ministry of State Security (MSS)`, a later
-//!    `Chen` for `Chen Yixin`, `U.S.` for `United States`.
+//!    then filters: a capitalised stopword opening a sentence, a common abbreviation (`ID`)
+//!    alone, a courtesy title (`Mr.`) leading a person, and title-case headline mentions the
+//!    body does not confirm are dropped;
+//! 4. gazetteer mentions: the user's names (`--gazetteer`) everywhere, winning over tagger
+//!    spans they overlap; the built-in names where there is no model;
+//! 5. acronyms defined in brackets (`Ministry of State Security (MSS)`) and their later uses;
+//! 6. rules ([`rules`]): DATE, TIME, MONEY, PERCENT, QUANTITY with normalised values, on the
+//!    tokens no name covers;
+//! 7. aliases within the document ([`alias`]): `MSS` for `Ministry of State Security`, a later
+//!    `Chen` for `Chen Yixin`, `U.S.` for `United States`; every named mention takes its
+//!    entity's label.
 //!
 //! Does no I/O and cannot fail.
 
