@@ -2,8 +2,8 @@
 //! the English articles (seed, Wikinews, PUD English), tagged by the English model, and all of
 //! it (most PUD languages have no model: rules and gazetteer only). Segmentation is done
 //! beforehand; it is benchmarked in `pipeline`. Each benchmark first asserts the mention count,
-//! so a fast wrong answer cannot pass, and a single timed pass asserts the floor of
-//! 1 MB/s per core. Run with `cargo bench --bench ner`; criterion reports MB/s.
+//! so a fast wrong answer cannot pass, and the fastest of three timed passes asserts the issue's
+//! floor of 1 MB/s per core. Run with `cargo bench --bench ner`; criterion reports MB/s.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use newslens::input::{self, Document, Item, ReadOptions};
@@ -60,15 +60,21 @@ fn ner(c: &mut Criterion) {
     let _ = newslens::ner::model_for("eng");
 
     for (name, set, range) in [
-        ("english (model)", &english, 2_500..4_000),
-        ("all languages", &docs, 3_000..20_000),
+        ("english (model)", &english, 2_700..3_700),
+        ("all languages", &docs, 4_200..5_800),
     ] {
         let bytes: usize = set.iter().map(|d| d.0.text.len()).sum();
         let n = mentions(set, &gaz);
         assert!(range.contains(&n), "{name}: {n} mentions");
-        let t0 = Instant::now();
-        assert_eq!(mentions(set, &gaz), n);
-        let mbps = bytes as f64 / 1e6 / t0.elapsed().as_secs_f64();
+        // the fastest of three passes: the machine may be shared
+        let best = (0..3)
+            .map(|_| {
+                let t0 = Instant::now();
+                assert_eq!(mentions(set, &gaz), n);
+                t0.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min);
+        let mbps = bytes as f64 / 1e6 / best;
         eprintln!("ner {name}: {n} mentions in {bytes} bytes, {mbps:.1} MB/s on one core");
         assert!(mbps >= 1.0, "ner {name}: {mbps:.2} MB/s < 1 MB/s per core");
 

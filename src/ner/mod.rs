@@ -5,14 +5,23 @@
 //! mentions (code-point offsets, label, method, normalised value) grouped into entities with
 //! aliases. The stages, in order:
 //!
-//! 1. tokens for the tagger ([`tokens`]): possessives split off (`China’s` → `China` `’s`);
-//! 2. gazetteer matches ([`gazetteer`]), used as features and as a fallback;
+//! 1. tokens for the tagger ([`tokens`]): possessives and contractions split off (`China’s` →
+//!    `China` `’s`);
+//! 2. gazetteer matches ([`gazetteer`]), used as features;
 //! 3. the statistical tagger ([`model`], trained by [`train`] over [`features`]) for the
 //!    document's language when a model exists (English, Spanish, Dutch): PER, ORG, LOC, MISC;
-//! 4. gazetteer mentions where the tagger found nothing;
-//! 5. rules ([`rules`]): DATE, TIME, MONEY, PERCENT, QUANTITY with normalised values;
-//! 6. aliases within the document ([`alias`]): `Ministry of State Security (MSS)`, a later
-//!    `Chen` for `Chen Yixin`, `U.S.` for `United States`.
+//!    then filters: a capitalised stopword opening a sentence, a common abbreviation (`ID`)
+//!    alone, a courtesy title (`Mr.`) leading a person, and title-case headline mentions the
+//!    body does not confirm are dropped;
+//! 4. gazetteer mentions: the user's names (`--gazetteer`) everywhere, winning over tagger
+//!    spans they overlap; the built-in names where there is no model, and there also people
+//!    by a listed first name followed by capitalised words (`Angela Merkel`);
+//! 5. acronyms defined in brackets (`Ministry of State Security (MSS)`) and their later uses;
+//! 6. rules ([`rules`]): DATE, TIME, MONEY, PERCENT, QUANTITY with normalised values, on the
+//!    tokens no name covers;
+//! 7. aliases within the document ([`alias`]): `MSS` for `Ministry of State Security`, a later
+//!    `Chen` for `Chen Yixin`, `U.S.` for `United States`; every named mention takes its
+//!    entity's label.
 //!
 //! Does no I/O and cannot fail.
 
@@ -185,6 +194,47 @@ const NOT_NAMES: &[&str] = &[
     "LCD", "CD", "DVD", "HQ", "PhD", "MP", "MPs", "AM", "FM", "IPO", "VAT",
 ];
 
+/// Without a model: a listed first name followed by one or two capitalised words is a person
+/// (`Angela Merkel`, `Jean-Claude Juncker`).
+fn people_by_first_name(
+    text: &str,
+    toks: &[NerToken],
+    gaz: &Gazetteer,
+    lexicon: &crate::lexicon::Lexicon,
+    covered: &mut [bool],
+    named: &mut Vec<(usize, usize, u8, Method, Option<usize>)>,
+) {
+    let word = |k: usize| &text[toks[k].start..toks[k].end];
+    let name_like = |k: usize| {
+        let w = word(k);
+        let mut cs = w.chars();
+        toks[k].kind == crate::segment::TokenKind::Word
+            && cs.next().is_some_and(char::is_uppercase)
+            && cs.clone().next().is_some()
+            && cs.all(|c| c.is_lowercase() || c == '-' || c == '\'')
+            && !lexicon.is_stopword(&crate::normalize::lower(w))
+    };
+    let mut i = 0;
+    while i + 1 < toks.len() {
+        let same = |k: usize| k < toks.len() && toks[k].sentence == toks[i].sentence;
+        if covered[i] || !gaz.is_first_name(&gazetteer::key(word(i))) || !name_like(i) {
+            i += 1;
+            continue;
+        }
+        let mut e = i + 1;
+        while e < i + 3 && same(e) && !covered[e] && name_like(e) {
+            e += 1;
+        }
+        if e > i + 1 {
+            covered[i..e].iter_mut().for_each(|c| *c = true);
+            named.push((i, e, 0, Method::Rule, None));
+            i = e;
+        } else {
+            i += 1;
+        }
+    }
+}
+
 /// Courtesy titles that precede a name.
 const HONORIFICS: &[&str] = &[
     "Mr.", "Mrs.", "Ms.", "Mr", "Mrs", "Ms", "Dr.", "Prof.", "Sr.", "Sra.", "Srta.", "Dña.",
@@ -330,6 +380,9 @@ pub fn extract(
         }
         covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
         named.push((m.start, m.end, entry.ty, Method::Gazetteer, None));
+    }
+    if model.is_none() {
+        people_by_first_name(text, toks, gaz, lexicon, &mut covered, &mut named);
     }
     named.sort_by_key(|x| x.0);
     // acronyms defined in brackets right after a name: `Ministry of State Security (MSS)`
@@ -557,7 +610,7 @@ mod tests {
         let ms = run("China’s spy agency spoke to Germany's police.", "eng", None);
         assert!(has(&ms, "China", "LOC", "China"), "{ms:#?}");
         assert!(has(&ms, "Germany", "LOC", "Germany"), "{ms:#?}");
-        let text = "Die Bundesregierung in Berlin und die Vereinten Nationen trafen sich am 2. August 2023.";
+        let text = "Die Bundesregierung in Berlin und die Vereinten Nationen trafen sich am 2. August 2023. Angela Merkel sprach mit Hans.";
         let seg = crate::segment::segment(text, "deu");
         let d = extract(text, &seg, "deu", None, &Gazetteer::builtin());
         assert!(!d.model);

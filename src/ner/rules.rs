@@ -5,7 +5,7 @@
 //!
 //! | label | examples | value |
 //! |---|---|---|
-//! | DATE | `August 2, 2023`, `Aug. 1`, `July 31`, `2 de agosto de 2023`, `September 2020`, `July`, `in 2019`, `last month`, `yesterday`, `Tuesday` | ISO 8601: `2023-08-02`, `2023-07`, `2019`, `2023-W30`; a date without a year takes the publication year (the year before when that would put it more than two months after publication); without a publication date `--08-01`, or empty for relative dates |
+//! | DATE | `August 2, 2023`, `Aug. 1`, `July 31`, `2 de agosto de 2023`, `September 2020`, `July`, `in 2019`, `last month`, `yesterday`, `Tuesday` | ISO 8601: `2023-08-02`, `2023-07`, `2019`, `2023-W30`; a date without a year takes the publication year (the year before when that would put it more than two months after publication); without a publication date `XXXX-08-01` (ISO 8601-2, year unspecified), or empty for relative dates |
 //! | TIME | `10:30`, `3 p.m.`, `3:30pm`, `noon` | `15:30` (24-hour) |
 //! | MONEY | `$1.2 billion`, `€300`, `US$5`, `5 million euros`, `USD 30` | `1200000000 USD` (amount and ISO 4217 code) |
 //! | PERCENT | `3.5%`, `12 percent`, `40 por ciento` | `3.5` |
@@ -600,7 +600,7 @@ impl Scan<'_> {
                 }
                 meta::iso(y, m, d).unwrap_or_default()
             }
-            None => format!("--{m:02}-{d:02}"),
+            None => format!("XXXX-{m:02}-{d:02}"),
         }
     }
 
@@ -670,7 +670,7 @@ impl Scan<'_> {
                 if !ambiguous || DATE_PREPS.contains(&prev.as_str()) {
                     let v = match self.published {
                         Some(p) => format!("{:04}-{m:02}", if m > p.m { p.y - 1 } else { p.y }),
-                        None => format!("--{m:02}"),
+                        None => format!("XXXX-{m:02}"),
                     };
                     return self.mention(i, i + 1, "DATE", v);
                 }
@@ -880,8 +880,8 @@ mod tests {
             "eng",
             None,
             &[
-                ("Aug. 1", "DATE", "--08-01"),
-                ("December 20", "DATE", "--12-20"),
+                ("Aug. 1", "DATE", "XXXX-08-01"),
+                ("December 20", "DATE", "XXXX-12-20"),
             ],
         );
         check(

@@ -61,6 +61,8 @@ pub struct Example {
     gold: Vec<(usize, usize, usize)>,
     /// Gold entities that do not fall on token boundaries.
     pub misaligned: usize,
+    /// Their types, counted as missed when scoring.
+    misaligned_types: [usize; 4],
 }
 
 fn type_index(label: &str) -> Option<usize> {
@@ -83,19 +85,24 @@ pub fn example(doc: &GoldDoc, lang: &'static str, gaz: &Gazetteer) -> Example {
     let ends: FxHashMap<usize, usize> = toks.iter().enumerate().map(|(i, t)| (t.end, i)).collect();
     let mut gold = Vec::new();
     let mut misaligned = 0;
+    let mut misaligned_types = [0usize; 4];
     for e in &doc.entities {
         let Some(ty) = type_index(&e.label) else {
             continue;
         };
         let (Some(&bs), Some(&be)) = (byte_of.get(e.start), byte_of.get(e.end)) else {
             misaligned += 1;
+            misaligned_types[ty] += 1;
             continue;
         };
         match (starts.get(&bs), ends.get(&be)) {
             (Some(&s), Some(&t)) if t >= s && toks[s].sentence == toks[t].sentence => {
                 gold.push((s, t + 1, ty))
             }
-            _ => misaligned += 1,
+            _ => {
+                misaligned += 1;
+                misaligned_types[ty] += 1;
+            }
         }
     }
     gold.sort();
@@ -104,6 +111,7 @@ pub fn example(doc: &GoldDoc, lang: &'static str, gaz: &Gazetteer) -> Example {
         prepared,
         gold,
         misaligned,
+        misaligned_types,
     }
 }
 
@@ -134,7 +142,7 @@ impl Scores {
         &mut self,
         pred: &[(usize, usize, usize)],
         gold: &[(usize, usize, usize)],
-        extra_gold: usize,
+        missed: &[usize; 4],
     ) {
         for p in pred {
             self.per_type[p.2].1 += 1;
@@ -145,8 +153,10 @@ impl Scores {
         for g in gold {
             self.per_type[g.2].2 += 1;
         }
-        // misaligned gold entities count as missed (type unknown here: spread into MISC)
-        self.per_type[3].2 += extra_gold;
+        // gold entities off the token boundaries count as missed
+        for (t, m) in self.per_type.iter_mut().zip(missed) {
+            t.2 += m;
+        }
     }
 
     /// Micro (precision, recall, F1).
@@ -195,7 +205,7 @@ pub fn evaluate(model: &Model, examples: &[Example]) -> Scores {
     let mut scores = Scores::default();
     for ex in examples {
         let pred = super::tag_spans(model, &ex.prepared);
-        scores.add(&pred, &ex.gold, ex.misaligned);
+        scores.add(&pred, &ex.gold, &ex.misaligned_types);
     }
     scores
 }
@@ -548,6 +558,7 @@ mod tests {
         });
         let e = example(&d, "eng", &gaz);
         assert_eq!(e.misaligned, 1);
+        assert_eq!(e.misaligned_types, [0, 0, 1, 0]);
         assert_eq!(e.gold.len(), 1);
     }
 
