@@ -5,7 +5,7 @@
 //!
 //! | label | examples | value |
 //! |---|---|---|
-//! | DATE | `August 2, 2023`, `Aug. 1`, `July 31`, `2 de agosto de 2023`, `September 2020`, `July`, `in 2019`, `last month`, `yesterday`, `Tuesday` | ISO 8601: `2023-08-02`, `2023-07`, `2019`, `2023-W30`; a date without a year takes the publication year (the year before when that would put it more than two months after publication); without a publication date `XXXX-08-01` (ISO 8601-2, year unspecified), or empty for relative dates |
+//! | DATE | `August 2, 2023`, `Aug. 1`, `July 31`, `2 de agosto de 2023`, `September 2020`, `July`, `in 2019`, `last month`, `yesterday`, `Tuesday` | ISO 8601: `2023-08-02`, `2023-07`, `2019`, `2023-W30`; a date without a year takes the publication year (the year before when that would put it more than two months after publication); a weekday is the latest one on or before publication, or the next one after it in a sentence about the future (`will`, `would`, `next`); without a publication date `XXXX-08-01` (ISO 8601-2, year unspecified), or empty for relative dates |
 //! | TIME | `10:30`, `3 p.m.`, `3:30pm`, `noon` | `15:30` (24-hour) |
 //! | MONEY | `$1.2 billion`, `€300`, `US$5`, `5 million euros`, `USD 30` | `1200000000 USD` (amount and ISO 4217 code) |
 //! | PERCENT | `3.5%`, `12 percent`, `40 por ciento` | `3.5` |
@@ -727,13 +727,36 @@ impl Scan<'_> {
             let v = p.map_or(String::new(), |p| Ymd::from_days(p.days() + k).iso());
             return self.mention(i, i + 1, "DATE", v);
         }
-        // Tuesday: the latest such day on or before publication
+        // Tuesday: the latest such day on or before publication, or the next one after it when
+        // the sentence speaks of the future (`will reopen on Thursday`)
         if let Some(wd) = WEEKDAYS.iter().position(|w| *w == lw)
             && s.chars().next().is_some_and(char::is_uppercase)
         {
+            let future = (i.saturating_sub(8)..i).any(|k| {
+                self.same_sentence(k, i)
+                    && matches!(
+                        self.lower(k).as_str(),
+                        "will"
+                            | "would"
+                            | "'ll"
+                            | "’ll"
+                            | "shall"
+                            | "next"
+                            | "due"
+                            | "scheduled"
+                            | "expected"
+                            | "plans"
+                            | "until"
+                    )
+            });
             let v = p.map_or(String::new(), |p| {
-                let back = (p.weekday() as i64 - wd as i64).rem_euclid(7);
-                Ymd::from_days(p.days() - back).iso()
+                if future {
+                    let ahead = (wd as i64 - p.weekday() as i64 - 1).rem_euclid(7) + 1;
+                    Ymd::from_days(p.days() + ahead).iso()
+                } else {
+                    let back = (p.weekday() as i64 - wd as i64).rem_euclid(7);
+                    Ymd::from_days(p.days() - back).iso()
+                }
             });
             return self.mention(i, i + 1, "DATE", v);
         }
