@@ -63,9 +63,15 @@ fn running_newslens(pid: u32) -> bool {
     }
     #[cfg(target_os = "linux")]
     {
-        fs::read(format!("/proc/{pid}/cmdline"))
-            .map(|c| String::from_utf8_lossy(&c).contains("newslens"))
-            .unwrap_or(false)
+        // a process caught in the middle of exec shows an empty command line for a moment
+        for _ in 0..20 {
+            match fs::read(format!("/proc/{pid}/cmdline")) {
+                Err(_) => return false,
+                Ok(c) if !c.is_empty() => return String::from_utf8_lossy(&c).contains("newslens"),
+                Ok(_) => std::thread::sleep(std::time::Duration::from_millis(5)),
+            }
+        }
+        fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.contains("newslens"))
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -356,15 +362,22 @@ mod tests {
         // a live one: spawn a process whose command line says newslens
         #[cfg(target_os = "linux")]
         {
-            let mut child = std::process::Command::new("sh")
-                .args(["-c", "sleep 5", "newslens"])
+            // a copy of sleep named newslens-…: its command line names newslens for sure
+            let sleeper = dir.path().join("newslens-sleep");
+            fs::copy("/bin/sleep", &sleeper).unwrap();
+            let mut child = std::process::Command::new(&sleeper)
+                .arg("5")
                 .spawn()
                 .unwrap();
             fs::write(dir.path().join(LOCK_FILE), format!("{}\n", child.id())).unwrap();
             let busy = Staging::create(dir.path(), false);
             child.kill().unwrap();
             let _ = child.wait();
-            assert!(matches!(busy, Err(PublishError::Busy(_))));
+            assert!(
+                matches!(busy, Err(PublishError::Busy(_))),
+                "{:?}",
+                busy.as_ref().err()
+            );
         }
     }
 
