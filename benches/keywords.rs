@@ -6,7 +6,7 @@
 //! Run with `cargo bench --bench keywords`; criterion reports MB/s of article text.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use newslens::input::{self, Document, Item, ReadOptions};
+use newslens::input::{self, Document, ReadOptions};
 use newslens::keywords::{CorpusView, DocKeywords, Method, extract, rank};
 use newslens::language::detect_language;
 use newslens::lexicon::{Annotated, Lexicon, annotate};
@@ -15,21 +15,14 @@ use newslens::terms::{CorpusTerms, MAX_N, count_terms};
 use std::hint::black_box;
 use std::path::PathBuf;
 
+/// The bundled corpus: seeds/ and corpus/.
 fn corpus() -> Vec<Document> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let (files, _) = input::discover(
+    input::read_all(
         &[root.join("seeds"), root.join("corpus")],
         &ReadOptions::default(),
-    );
-    let mut docs = Vec::new();
-    for f in &files {
-        input::read(f, &ReadOptions::default(), &mut |item| {
-            if let Item::Doc(d) = item {
-                docs.push(d);
-            }
-        });
-    }
-    docs
+    )
+    .0
 }
 
 fn keywords(c: &mut Criterion) {

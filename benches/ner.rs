@@ -6,7 +6,7 @@
 //! floor of 1 MB/s per core. Run with `cargo bench --bench ner`; criterion reports MB/s.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use newslens::input::{self, Document, Item, ReadOptions};
+use newslens::input::{self, Document, ReadOptions};
 use newslens::language::detect_language;
 use newslens::ner::extract;
 use newslens::ner::gazetteer::Gazetteer;
@@ -15,21 +15,14 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// The bundled corpus: seeds/ and corpus/.
 fn corpus() -> Vec<Document> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let (files, _) = input::discover(
+    input::read_all(
         &[root.join("seeds"), root.join("corpus")],
         &ReadOptions::default(),
-    );
-    let mut docs = Vec::new();
-    for f in &files {
-        input::read(f, &ReadOptions::default(), &mut |item| {
-            if let Item::Doc(d) = item {
-                docs.push(d);
-            }
-        });
-    }
-    docs
+    )
+    .0
 }
 
 type Prepared = (Document, &'static str, Segmentation);

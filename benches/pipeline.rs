@@ -4,7 +4,7 @@
 //! Run with `cargo bench`; criterion reports MB/s (Throughput::Bytes).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use newslens::input::{self, Document, Item, ReadOptions};
+use newslens::input::{self, Document, ReadOptions};
 use newslens::language::detect_language;
 use newslens::lexicon::{Lexicon, annotate};
 use newslens::pipeline::{Options, analyze};
@@ -13,21 +13,14 @@ use newslens::terms::count_terms;
 use std::hint::black_box;
 use std::path::PathBuf;
 
+/// The bundled corpus: seeds/ and corpus/.
 fn corpus() -> Vec<Document> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let (files, _) = input::discover(
+    input::read_all(
         &[root.join("seeds"), root.join("corpus")],
         &ReadOptions::default(),
-    );
-    let mut docs = Vec::new();
-    for f in &files {
-        input::read(f, &ReadOptions::default(), &mut |item| {
-            if let Item::Doc(d) = item {
-                docs.push(d);
-            }
-        });
-    }
-    docs
+    )
+    .0
 }
 
 fn stages(c: &mut Criterion) {

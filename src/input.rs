@@ -312,6 +312,20 @@ fn walk(
     }
 }
 
+/// Discovers and reads every input into memory: all documents, then all diagnostics. For
+/// small corpora, tests and benchmarks; `newslens run` streams instead.
+pub fn read_all(inputs: &[PathBuf], opts: &ReadOptions) -> (Vec<Document>, Vec<Diagnostic>) {
+    let (files, mut diags) = discover(inputs, opts);
+    let mut docs = Vec::new();
+    for f in &files {
+        read(f, opts, &mut |item| match item {
+            Item::Doc(d) => docs.push(d),
+            Item::Diag(d) => diags.push(d),
+        });
+    }
+    (docs, diags)
+}
+
 /// Reads one file, handing each document or diagnostic to `emit` in file order.
 pub fn read(file: &InputFile, opts: &ReadOptions, emit: &mut dyn FnMut(Item)) {
     match file.format {
