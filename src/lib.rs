@@ -11,6 +11,7 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod publish;
+pub mod report;
 pub mod run;
 pub mod segment;
 pub mod terms;

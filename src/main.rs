@@ -45,6 +45,19 @@ OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
   sentences.csv     doc_id, sentence, start, end                     (with --emit sentences)
   tokens.csv        doc_id, sentence, token, start, end, text, kind, lower, stem, stopword
                                                                      (with --emit tokens)
+  newslens.xlsx     the tables as one Excel workbook (not with --no-workbook): an about sheet
+                    (each sheet's file and rows, what was left out), then one sheet per table:
+                    documents, keywords, entities, corpus_entities, coverage, coverage_matrix,
+                    similarity, keyness, collocations, kwic, timeline, corpus_terms,
+                    diagnostics (those the run wrote; terms, mentions, sentences and tokens
+                    stay CSV only); frozen bold header, autofilter, numbers as numbers, text
+                    as text (no ' guard: a text starting with = + - @ is shown as written and
+                    never run); at most 1,048,575 rows a sheet (about says when the CSV has
+                    more); a heat map on the coverage matrix
+  report.html       the run at a glance, one self-contained page (not with --no-report): no
+                    network, scripts or fonts; corpus summary, entity x document heat map,
+                    nearest-neighbour articles, keyphrases per source, keyness per group,
+                    collocations, timeline; large corpora show the top rows of each view
   run.json          version, arguments, counts, languages, files, seconds per stage
                     — written last: its presence means the run completed
 
@@ -150,6 +163,12 @@ struct RunArgs {
     /// optional canonical column; they bias the tagger and are matched exactly.
     #[arg(long, value_name = "FILE.csv")]
     gazetteer: Option<PathBuf>,
+    /// Do not write newslens.xlsx (the tables as one Excel workbook).
+    #[arg(long)]
+    no_workbook: bool,
+    /// Do not write report.html (the run at a glance).
+    #[arg(long)]
+    no_report: bool,
     /// No progress bar and no summary.
     #[arg(short, long)]
     quiet: bool,
@@ -243,6 +262,8 @@ fn main() -> ExitCode {
         bom: args.bom,
         arguments: std::env::args().collect(),
         gazetteer: args.gazetteer.clone(),
+        workbook: !args.no_workbook,
+        report: !args.no_report,
     };
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let pb = ProgressBar::new(0);

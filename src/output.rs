@@ -359,6 +359,8 @@ pub const OUTPUT_FILES: &[&str] = &[
     "diagnostics.csv",
     "sentences.csv",
     "tokens.csv",
+    "newslens.xlsx",
+    "report.html",
     "run.json",
 ];
 

@@ -56,6 +56,10 @@ pub struct RunConfig {
     pub arguments: Vec<String>,
     /// A user's gazetteer CSV (`name,label[,canonical]`), added to the built-in lists.
     pub gazetteer: Option<PathBuf>,
+    /// Also write `newslens.xlsx`, the tables as one workbook ([`crate::report::workbook`]).
+    pub workbook: bool,
+    /// Also write `report.html`, the run at a glance ([`crate::report::html`]).
+    pub report: bool,
 }
 
 /// Receives progress; the binary draws a progress bar with it.
@@ -478,9 +482,15 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
     progress.finish();
 
     let t_write = Instant::now();
-    let (summary_counts, files_written, times) =
+    let (summary_counts, mut files_written, times) =
         write_tables(cfg, &pool, &staging, reducer, &mut diagnostics).map_err(write_err)?;
     let write_time = t_write.elapsed();
+    // the workbook and the page are made from the CSV files just written, and published with them
+    let t_report = Instant::now();
+    let reports =
+        crate::report::write(staging.dir(), cfg.workbook, cfg.report).map_err(write_err)?;
+    files_written.extend(reports.iter().map(|r| r.name));
+    let report_time = t_report.elapsed();
 
     let mut summary = summary_counts;
     summary.errors = diagnostics
@@ -498,7 +508,12 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
     summary.diagnostics = diagnostics;
     let rows = staging.finished();
     let run_json = run_json(
-        cfg, &summary, &rows, &times, read_time, merge_time, write_time,
+        cfg,
+        &summary,
+        &rows,
+        &reports,
+        &times,
+        [read_time, merge_time, write_time, report_time],
     );
     staging
         .publish(&files_written, &run_json)
@@ -775,11 +790,17 @@ fn run_json(
     cfg: &RunConfig,
     s: &Summary,
     rows: &[(&str, u64)],
+    reports: &[crate::report::Written],
     times: &StageTimes,
-    read: Duration,
-    merge: Duration,
-    write: Duration,
+    [read, merge, write, report]: [Duration; 4],
 ) -> String {
+    let mut files: serde_json::Map<String, serde_json::Value> = rows
+        .iter()
+        .map(|(name, n)| (name.to_string(), serde_json::json!({ "rows": n })))
+        .collect();
+    for r in reports {
+        files.insert(r.name.to_string(), r.info.clone().into());
+    }
     let value = serde_json::json!({
         "version": env!("CARGO_PKG_VERSION"),
         "arguments": cfg.arguments,
@@ -794,10 +815,7 @@ fn run_json(
             "text_bytes": s.text_bytes,
         },
         "languages": s.languages,
-        "files": rows
-            .iter()
-            .map(|(name, n)| (name.to_string(), serde_json::json!({ "rows": n })))
-            .collect::<serde_json::Map<String, serde_json::Value>>(),
+        "files": files,
         "seconds": {
             "total": s.seconds,
             "read": read.as_secs_f64(),
@@ -810,6 +828,7 @@ fn run_json(
             "rows": times.rows.as_secs_f64(),
             "merge": merge.as_secs_f64(),
             "write": write.as_secs_f64(),
+            "report": report.as_secs_f64(),
         },
         "note": "stage seconds are summed over worker threads; total is wall-clock",
     });
