@@ -373,9 +373,10 @@ fn a_full_disk_ends_the_run_with_exit_2_and_publishes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let disk = dir.path().join("disk");
     fs::create_dir(&disk).unwrap();
-    // a 300 kB file system: big enough for the first run's output, too small for --emit tokens
+    // a 1 MB file system: big enough for the first run's output (its workbook's temporary
+    // sheets included), too small for --emit tokens
     let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=300k", "tmpfs"])
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
         .arg(&disk)
         .stderr(Stdio::null())
         .status()

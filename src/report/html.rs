@@ -195,12 +195,36 @@ pub fn render(dir: &Path) -> io::Result<String> {
     let docs = load_docs(dir)?;
     let mut body = String::new();
     summary(&mut body, &docs);
-    heat_map(&mut body, dir, &docs)?;
-    neighbours(&mut body, dir, &docs)?;
-    keyphrases(&mut body, dir, &docs)?;
-    keyness(&mut body, dir, &docs)?;
-    collocations(&mut body, dir)?;
-    timeline(&mut body, dir, &docs)?;
+    type Draw = fn(&mut String, &Path, &Docs) -> io::Result<()>;
+    let sections: [(&str, &str, Draw); 6] = [
+        (
+            "coverage",
+            "Coverage: who and what each article mentions",
+            heat_map,
+        ),
+        ("similarity", "Similar articles", neighbours),
+        ("keyphrases", "Keyphrases", keyphrases),
+        ("keyness", "Keyness: what sets each group apart", keyness),
+        ("collocations", "Collocations", |o, d, _| collocations(o, d)),
+        ("timeline", "Timeline", timeline),
+    ];
+    for (id, title, draw) in sections {
+        let _ = writeln!(body, "<section id=\"{id}\"><h2>{title}</h2>");
+        let mut s = String::new();
+        match draw(&mut s, dir, &docs) {
+            Ok(()) => body.push_str(&s),
+            // a table without the expected columns spoils its section, not the run
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                let _ = writeln!(
+                    body,
+                    "<p class=\"missing\">Could not be drawn: {}.</p>",
+                    esc(&e.to_string())
+                );
+            }
+            Err(e) => return Err(e),
+        }
+        body.push_str("</section>\n");
+    }
     let mut out = String::new();
     let _ = write!(
         out,
@@ -322,9 +346,6 @@ fn blue(t: f64) -> String {
 }
 
 fn heat_map(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
-    out.push_str(
-        "<section id=\"coverage\"><h2>Coverage: who and what each article mentions</h2>\n",
-    );
     // the source: coverage.csv's entity rows, else entities.csv
     let (file, cols, entity_only) = if CsvTable::open(dir, "coverage.csv")?.is_some() {
         (
@@ -363,7 +384,6 @@ fn heat_map(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
     })?;
     if !found {
         missing(out, "entities.csv", "named-entity extraction was off");
-        out.push_str("</section>\n");
         return Ok(());
     }
     let n_items = totals.len();
@@ -388,7 +408,7 @@ fn heat_map(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
     .take(HEAT_DOCS)
     .collect();
     if items.is_empty() || rows.is_empty() {
-        out.push_str("<p class=\"note\">No named entities were found.</p></section>\n");
+        out.push_str("<p class=\"note\">No named entities were found.</p>\n");
         return Ok(());
     }
     let _ = writeln!(
@@ -454,8 +474,8 @@ viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-label=\"entity by docum
 <title>{} — {}: {m}</title></rect>",
                 cell_px - 1.0,
                 cell_px - 1.0,
-                esc(docs.label(doc)),
-                esc(&items[c].0.0)
+                esc(&short(docs.label(doc), 120)),
+                esc(&short(&items[c].0.0, 80))
             );
         }
     }
@@ -475,16 +495,14 @@ viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-label=\"entity by docum
             m
         );
     }
-    out.push_str("</svg>\n</section>\n");
+    out.push_str("</svg>\n");
     Ok(())
 }
 
 fn neighbours(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
-    out.push_str("<section id=\"similarity\"><h2>Similar articles</h2>\n");
     let file = "similarity.csv";
     let Some(mut t) = CsvTable::open(dir, file)? else {
         missing(out, file, "document similarity was not computed");
-        out.push_str("</section>\n");
         return Ok(());
     };
     let [a, b, rank, cosine, ents, keys] = t.cols(
@@ -561,16 +579,14 @@ neighbours by cosine similarity; the bar is the cosine (0–1). <code>{file}</co
         }
         out.push_str("</td></tr>\n");
     }
-    out.push_str("</table></section>\n");
+    out.push_str("</table>\n");
     Ok(())
 }
 
 fn keyphrases(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
-    out.push_str("<section id=\"keyphrases\"><h2>Keyphrases</h2>\n");
     let file = "keywords.csv";
     let Some(mut t) = CsvTable::open(dir, file)? else {
         missing(out, file, "keyphrases were not extracted");
-        out.push_str("</section>\n");
         return Ok(());
     };
     let [doc, method, rank, keyword] = t.cols(file, ["doc_id", "method", "rank", "keyword"])?;
@@ -622,7 +638,7 @@ fn keyphrases(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
         }
     }
     let Some(method) = chosen else {
-        out.push_str("<p class=\"note\">No keyphrases (the run asked for none).</p></section>\n");
+        out.push_str("<p class=\"note\">No keyphrases (the run asked for none).</p>\n");
         return Ok(());
     };
     let mut sources: BTreeMap<&str, u64> = BTreeMap::new();
@@ -660,7 +676,7 @@ fn keyphrases(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
             let _ = write!(
                 out,
                 "<tr><td>{}</td><td class=\"num\">{}{n}</td></tr>",
-                esc(shown),
+                esc(&short(shown, 80)),
                 bar(*n as f64, max, 60.0)
             );
         }
@@ -675,7 +691,11 @@ fn keyphrases(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
         docs.list.len()
     );
     for (d, ks) in &per_doc {
-        let list = ks.iter().map(|k| esc(k)).collect::<Vec<_>>().join(" · ");
+        let list = ks
+            .iter()
+            .map(|k| esc(&short(k, 80)))
+            .collect::<Vec<_>>()
+            .join(" · ");
         let _ = writeln!(
             out,
             "<tr><td title=\"{}\">{}</td><td>{list}</td></tr>",
@@ -683,16 +703,14 @@ fn keyphrases(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
             esc(&short(docs.label(d), 70))
         );
     }
-    out.push_str("</table></details></section>\n");
+    out.push_str("</table></details>\n");
     Ok(())
 }
 
 fn keyness(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
-    out.push_str("<section id=\"keyness\"><h2>Keyness: what sets each group apart</h2>\n");
     let file = "keyness.csv";
     let Some(mut t) = CsvTable::open(dir, file)? else {
         missing(out, file, "keyness was not computed");
-        out.push_str("</section>\n");
         return Ok(());
     };
     let [by, group, rank, term, count, ll, ratio] = t.cols(
@@ -774,7 +792,7 @@ log-likelihood (G²); {} of {} groups, top {} terms each. <code>{file}</code> ha
             let _ = write!(
                 out,
                 "<tr><td>{}</td><td class=\"num\">{}{ll:.1}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(term),
+                esc(&short(term, 80)),
                 bar(*ll, max, 50.0),
                 esc(count),
                 esc(ratio)
@@ -782,16 +800,14 @@ log-likelihood (G²); {} of {} groups, top {} terms each. <code>{file}</code> ha
         }
         out.push_str("</table></div>\n");
     }
-    out.push_str("</div></section>\n");
+    out.push_str("</div>\n");
     Ok(())
 }
 
 fn collocations(out: &mut String, dir: &Path) -> io::Result<()> {
-    out.push_str("<section id=\"collocations\"><h2>Collocations</h2>\n");
     let file = "collocations.csv";
     let Some(mut t) = CsvTable::open(dir, file)? else {
         missing(out, file, "collocations were not computed");
-        out.push_str("</section>\n");
         return Ok(());
     };
     let [lang, a, b, count, pmi, ll] = t.cols(
@@ -836,13 +852,13 @@ fn collocations(out: &mut String, dir: &Path) -> io::Result<()> {
             out,
             "<tr><td>{}</td><td>{} {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{ll:.1}</td></tr>",
             esc(lang),
-            esc(a),
-            esc(b),
+            esc(&short(a, 60)),
+            esc(&short(b, 60)),
             esc(count),
             esc(pmi)
         );
     }
-    out.push_str("</table></section>\n");
+    out.push_str("</table>\n");
     Ok(())
 }
 
@@ -1075,7 +1091,6 @@ fn chart(
 }
 
 fn timeline(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
-    out.push_str("<section id=\"timeline\"><h2>Timeline</h2>\n");
     let doc_dates: Vec<(i64, i64, i64)> = docs
         .list
         .iter()
@@ -1118,7 +1133,9 @@ fn timeline(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
         .chain(items.values().flatten().map(|x| x.0))
         .collect();
     let Some(axis) = Axis::new(&all) else {
-        out.push_str("<p class=\"note\">No document has a publication date, so there is no timeline.</p></section>\n");
+        out.push_str(
+            "<p class=\"note\">No document has a publication date, so there is no timeline.</p>\n",
+        );
         return Ok(());
     };
     let mut bars = vec![0u64; axis.len];
@@ -1147,7 +1164,6 @@ fn timeline(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
     chart(out, "timeline-docs", &axis, Some(&bars), &[], "articles");
     if !has_timeline {
         missing(out, file, "mentions over time were not computed");
-        out.push_str("</section>\n");
         return Ok(());
     }
     let totals = ranked(
@@ -1164,9 +1180,9 @@ fn timeline(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
             }
         }
         let name = if key.2.is_empty() {
-            key.1.clone()
+            short(&key.1, 40)
         } else {
-            format!("{} ({})", key.1, key.2)
+            format!("{} ({})", short(&key.1, 40), key.2)
         };
         series.push((name, PALETTE[i % PALETTE.len()], values));
     }
@@ -1178,7 +1194,6 @@ fn timeline(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
         thousands(totals.len() as u64)
     );
     chart(out, "timeline-items", &axis, None, &series, "mentions");
-    out.push_str("</section>\n");
     Ok(())
 }
 
@@ -1192,6 +1207,19 @@ mod tests {
             esc("<script>alert('x' & \"y\")</script>"),
             "&lt;script&gt;alert(&#39;x&#39; &amp; &quot;y&quot;)&lt;/script&gt;"
         );
+    }
+
+    #[test]
+    fn empty_folder_and_bad_tables_still_give_a_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let html = render(dir.path()).unwrap();
+        assert!(html.contains("<b>0</b><span>documents</span>"));
+        assert!(html.contains("No document has a publication date"));
+        assert_eq!(html.matches("Not computed in this run").count(), 5);
+        std::fs::write(dir.path().join("similarity.csv"), "doc_a,other\nx,y\n").unwrap();
+        let html = render(dir.path()).unwrap();
+        assert!(html.contains("Could not be drawn: similarity.csv has no column doc_b."));
+        assert!(html.ends_with("</html>\n"));
     }
 
     #[test]

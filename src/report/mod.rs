@@ -54,7 +54,7 @@ impl CsvTable {
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(file);
         let header = reader
             .headers()
-            .map_err(io::Error::other)?
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?
             .iter()
             .enumerate()
             .map(|(i, h)| {
@@ -77,16 +77,24 @@ impl CsvTable {
     pub fn cols<const N: usize>(&self, file: &str, names: [&str; N]) -> io::Result<[usize; N]> {
         let mut out = [0; N];
         for (o, n) in out.iter_mut().zip(names) {
-            *o = self
-                .col(n)
-                .ok_or_else(|| io::Error::other(format!("{file}: no column {n}")))?;
+            *o = self.col(n).ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{file} has no column {n}"),
+                )
+            })?;
         }
         Ok(out)
     }
 
-    /// Reads the next row into `rec`; false at the end.
+    /// Reads the next row into `rec`; false at the end. A malformed row is `InvalidData`.
     pub fn next(&mut self, rec: &mut csv::StringRecord) -> io::Result<bool> {
-        self.reader.read_record(rec).map_err(io::Error::other)
+        self.reader
+            .read_record(rec)
+            .map_err(|e| match e.into_kind() {
+                csv::ErrorKind::Io(e) => e,
+                other => io::Error::new(io::ErrorKind::InvalidData, format!("{other:?}")),
+            })
     }
 }
 
