@@ -393,7 +393,7 @@ fn a_run_writes_the_workbook_and_the_page_unless_told_not_to() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     newslens()
-        .args(["run", "tests/fixtures/small", "-q", "-o"])
+        .args(["run", "tests/fixtures/small", "--bom", "-q", "-o"])
         .arg(&out)
         .assert()
         .code(1); // the fixture holds inputs that are skipped
@@ -405,8 +405,15 @@ fn a_run_writes_the_workbook_and_the_page_unless_told_not_to() {
         fs::metadata(out.join("report.html")).unwrap().len()
     );
     assert!(run["seconds"]["report"].as_f64().is_some());
-    let wb: Xlsx<_> = open_workbook(out.join("newslens.xlsx")).unwrap();
-    assert!(wb.sheet_names().contains(&"documents".to_string()));
+    // the CSV files' byte-order mark does not end up in the first header cell
+    let docs = sheet(&out.join("newslens.xlsx"), "documents");
+    assert_eq!(docs[0][0], Data::String("doc_id".into()));
+    assert_eq!(
+        docs.len() as u64,
+        run["files"]["documents.csv"]["rows"].as_u64().unwrap() + 1
+    );
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains('\u{feff}'));
     // turned off: the files of the previous run are removed, not left stale
     newslens()
         .args([

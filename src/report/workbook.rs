@@ -262,7 +262,16 @@ fn write_about(
         ws.write_string(r, 1, n.file)?;
         match n.rows {
             None => {
-                ws.write_string(r, 4, "not in this run: the run did not write this table")?;
+                let why = match n.file {
+                    "coverage_matrix.csv" => {
+                        "not in this run: written only for corpora of at most 1,000 documents (coverage.csv has the same counts, one row per cell)"
+                    }
+                    "entities.csv" | "corpus_entities.csv" => {
+                        "not in this run: named entities were not extracted"
+                    }
+                    _ => "not in this run: the run did not write this table",
+                };
+                ws.write_string(r, 4, why)?;
             }
             Some(rows) => {
                 ws.write_number(r, 2, rows as f64)?;
