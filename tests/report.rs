@@ -255,6 +255,9 @@ fn page_shows_every_section_and_escapes_text() {
         assert!(html.contains(needle), "report lacks {needle}");
     }
     assert!(!html.contains("Not computed"), "every table is there");
+    // one story: 2023, a1 and a3 (a2's only neighbour is too far), linked by two pairs
+    assert_eq!(html.matches("class=\"sim-node\"").count(), 3);
+    assert_eq!(html.matches("class=\"sim-edge\"").count(), 2);
     assert!(
         !html.contains("http://")
             || html.matches("http://").count()

@@ -4,7 +4,8 @@
 //! scripts, fonts, style sheets or images from anywhere, so it opens offline, from an e-mail,
 //! with JavaScript off. Sections: the corpus summary (documents, languages, sizes, dates, top
 //! sources) from `documents.csv`; an entity × document heat map (from `coverage.csv`, else
-//! `entities.csv`); each document's nearest neighbours (`similarity.csv`); top keyphrases per
+//! `entities.csv`); stories (groups of articles linked by similar neighbours, drawn as small
+//! graphs) and each document's nearest neighbours (`similarity.csv`); top keyphrases per
 //! source (`keywords.csv`); keyness per group (`keyness.csv`); top collocations
 //! (`collocations.csv`); and a timeline of documents per day, month or year with the most
 //! mentioned items over time (`timeline.csv`). A table the run did not write makes its section
@@ -28,6 +29,12 @@ pub const HEAT_DOCS: usize = 40;
 pub const NEIGHBOUR_DOCS: usize = 40;
 /// Neighbours listed per document.
 pub const NEIGHBOURS: u64 = 3;
+/// Cosine from which two neighbours belong to one story in the cluster view.
+pub const CLUSTER_COSINE: f64 = 0.3;
+/// Stories drawn.
+pub const CLUSTERS: usize = 12;
+/// Articles drawn per story.
+pub const CLUSTER_NODES: usize = 12;
 /// Groups shown in the keyphrase and keyness sections.
 pub const GROUPS: usize = 12;
 /// Items per group.
@@ -516,8 +523,6 @@ fn neighbours(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
             "shared_keyphrases",
         ],
     )?;
-    // doc_a -> (rank, doc_b, cosine, shared entities, shared keyphrases)
-    type Near = (u64, String, f64, String, String);
     let mut near: BTreeMap<String, Vec<Near>> = BTreeMap::new();
     let mut rec = csv::StringRecord::new();
     while t.next(&mut rec)? {
@@ -536,6 +541,7 @@ fn neighbours(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
     for v in near.values_mut() {
         v.sort_by(|x, y| x.0.cmp(&y.0).then_with(|| x.1.cmp(&y.1)));
     }
+    clusters(out, &near, docs);
     let mut order: Vec<(&String, f64)> = near
         .iter()
         .map(|(d, v)| (d, v.first().map_or(0.0, |n| n.2)))
@@ -581,6 +587,156 @@ neighbours by cosine similarity; the bar is the cosine (0–1). <code>{file}</co
     }
     out.push_str("</table>\n");
     Ok(())
+}
+
+/// A document's nearest neighbours: (rank, doc_b, cosine, shared entities, shared keyphrases).
+type Near = (u64, String, f64, String, String);
+
+/// Groups of articles linked by neighbour pairs with at least [`CLUSTER_COSINE`], drawn as
+/// small graphs: one circle per article (numbered, listed below), one line per pair, thicker
+/// for a higher cosine. Connected components of the neighbour graph, largest first.
+fn clusters(out: &mut String, near: &BTreeMap<String, Vec<Near>>, docs: &Docs) {
+    let mut edges: BTreeMap<(&str, &str), f64> = BTreeMap::new();
+    for (a, list) in near {
+        for (_, b, cos, ..) in list {
+            if *cos >= CLUSTER_COSINE && a != b {
+                let key = if a < b {
+                    (a.as_str(), b.as_str())
+                } else {
+                    (b.as_str(), a.as_str())
+                };
+                let e = edges.entry(key).or_insert(0.0);
+                *e = e.max(*cos);
+            }
+        }
+    }
+    // union-find over the articles with an edge, numbered in doc_id order
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    for (a, b) in edges.keys() {
+        index.insert(a, 0);
+        index.insert(b, 0);
+    }
+    let names: Vec<&str> = index.keys().copied().collect();
+    for (i, v) in index.values_mut().enumerate() {
+        *v = i;
+    }
+    let mut parent: Vec<usize> = (0..names.len()).collect();
+    fn root(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    for (a, b) in edges.keys() {
+        let (ra, rb) = (root(&mut parent, index[a]), root(&mut parent, index[b]));
+        parent[ra.max(rb)] = ra.min(rb);
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..names.len() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    // weight of an article: the sum of its edges' cosines
+    let mut weight = vec![0.0f64; names.len()];
+    for ((a, b), cos) in &edges {
+        weight[index[a]] += cos;
+        weight[index[b]] += cos;
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
+    groups.sort_by(|x, y| y.len().cmp(&x.len()).then_with(|| x[0].cmp(&y[0])));
+    let _ = writeln!(
+        out,
+        "<h3>Stories</h3><p class=\"note\">Articles linked by a neighbour pair with cosine ≥ {CLUSTER_COSINE}: {} groups of {} articles; the {} largest, with at most {} articles each (the most linked). Hover a line for its cosine.</p>\n<div class=\"groups\" id=\"clusters\">",
+        groups.len(),
+        names.len(),
+        groups.len().min(CLUSTERS),
+        CLUSTER_NODES
+    );
+    if groups.is_empty() {
+        out.push_str("<p class=\"note\">No pair of articles is that similar.</p>");
+    }
+    for (g, members) in groups.iter().take(CLUSTERS).enumerate() {
+        let mut shown = members.clone();
+        shown.sort_by(|&x, &y| weight[y].total_cmp(&weight[x]).then_with(|| x.cmp(&y)));
+        shown.truncate(CLUSTER_NODES);
+        shown.sort_unstable();
+        // a pair side by side; more on a circle, smaller for a few
+        let n = shown.len() as f64;
+        let radius = match shown.len() {
+            0..=2 => 0.0,
+            3..=4 => 45.0,
+            _ => 85.0,
+        };
+        let height = if radius == 0.0 {
+            50.0
+        } else {
+            2.0 * radius + 30.0
+        };
+        let pos: Vec<(f64, f64)> = (0..shown.len())
+            .map(|i| {
+                if radius == 0.0 {
+                    return (70.0 + 100.0 * i as f64, height / 2.0);
+                }
+                let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n;
+                (
+                    120.0 + radius * angle.cos(),
+                    height / 2.0 + radius * angle.sin(),
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "<div class=\"group\"><h3>Story {} <span class=\"note\">({} articles)</span></h3>\
+<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"240\" height=\"{height:.0}\" viewBox=\"0 0 240 {height:.0}\" role=\"img\" aria-label=\"story {}\">",
+            g + 1,
+            members.len(),
+            g + 1
+        );
+        for (i, &x) in shown.iter().enumerate() {
+            for (j, &y) in shown.iter().enumerate().skip(i + 1) {
+                if let Some(cos) = edges.get(&(names[x], names[y])) {
+                    let _ = writeln!(
+                        out,
+                        "<line class=\"sim-edge\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#4a90c2\" \
+stroke-opacity=\"{:.2}\" stroke-width=\"{:.1}\"><title>{} – {}: cosine {cos:.2}</title></line>",
+                        pos[i].0,
+                        pos[i].1,
+                        pos[j].0,
+                        pos[j].1,
+                        0.3 + 0.7 * cos,
+                        1.0 + 5.0 * cos,
+                        esc(&short(docs.label(names[x]), 60)),
+                        esc(&short(docs.label(names[y]), 60))
+                    );
+                }
+            }
+        }
+        for (i, &x) in shown.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "<g class=\"sim-node\"><title>{}</title><circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"10\" fill=\"#17324d\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#fff\" text-anchor=\"middle\">{}</text></g>",
+                esc(&short(docs.label(names[x]), 120)),
+                pos[i].0,
+                pos[i].1,
+                pos[i].0,
+                pos[i].1 + 3.5,
+                i + 1
+            );
+        }
+        out.push_str("</svg><ol class=\"note\">");
+        for &x in &shown {
+            let _ = write!(
+                out,
+                "<li title=\"{}\">{}</li>",
+                esc(names[x]),
+                esc(&short(docs.label(names[x]), 60))
+            );
+        }
+        out.push_str("</ol></div>\n");
+    }
+    out.push_str("</div>\n<h3>Nearest neighbours</h3>\n");
 }
 
 fn keyphrases(out: &mut String, dir: &Path, docs: &Docs) -> io::Result<()> {
