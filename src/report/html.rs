@@ -1131,6 +1131,18 @@ impl Axis {
     }
 }
 
+/// The top of a value axis with 4 round steps (1, 2, 2.5 or 5 × 10ⁿ, at least 1) above `max`.
+fn nice_top(max: u64) -> f64 {
+    let raw = max as f64 / 4.0;
+    let mag = 10f64.powf(raw.log10().floor().max(0.0));
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|k| k * mag)
+        .find(|s| *s >= raw && s.fract() == 0.0)
+        .unwrap_or(10.0 * mag);
+    step * 4.0
+}
+
 /// An SVG chart: bars (`bars`) and/or lines (`series`: name, colour, values) over `axis`.
 fn chart(
     out: &mut String,
@@ -1150,7 +1162,8 @@ fn chart(
         .copied()
         .max()
         .unwrap_or(1)
-        .max(1) as f64;
+        .max(1);
+    let max = nice_top(max);
     let step = plot_w / axis.len.max(1) as f64;
     let x_of = |i: usize| left + step * (i as f64 + 0.5);
     let y_of = |v: u64| top + plot_h - v as f64 / max * plot_h;
@@ -1376,6 +1389,20 @@ mod tests {
         let html = render(dir.path()).unwrap();
         assert!(html.contains("Could not be drawn: similarity.csv has no column doc_b."));
         assert!(html.ends_with("</html>\n"));
+    }
+
+    #[test]
+    fn axis_tops_are_round() {
+        for (max, top) in [
+            (1, 4.0),
+            (3, 4.0),
+            (5, 8.0),
+            (98, 100.0),
+            (76, 80.0),
+            (1234, 2000.0),
+        ] {
+            assert_eq!(nice_top(max), top, "{max}");
+        }
     }
 
     #[test]
