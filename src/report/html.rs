@@ -567,7 +567,11 @@ neighbours by cosine similarity; the bar is the cosine (0–1). <code>{file}</co
             let shared = [("entities", ents), ("keyphrases", keys)]
                 .iter()
                 .filter(|(_, v)| !v.is_empty() && v.as_str() != "0")
-                .map(|(k, v)| format!("{} {k}", esc(v)))
+                // a count, or the shared names themselves
+                .map(|(k, v)| match v.parse::<f64>() {
+                    Ok(_) => format!("{} {k}", esc(v)),
+                    Err(_) => format!("{k}: {}", esc(&short(v, 80))),
+                })
                 .collect::<Vec<_>>()
                 .join(", ");
             let _ = write!(
