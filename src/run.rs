@@ -240,7 +240,7 @@ struct Reducer {
 impl Reducer {
     /// Merges one analysed document; `keywords` is its keyword spool text
     /// ([`DocKeywords::encode`], done on the worker thread).
-    fn add(&mut self, a: Analysis, keywords: &str) -> io::Result<()> {
+    fn add(&mut self, a: Analysis, keywords: &[u8]) -> io::Result<()> {
         self.corpus.add(a.lang.code, &a.terms);
         self.times.add(&a.times);
         self.text_bytes += a.bytes;
@@ -250,7 +250,7 @@ impl Reducer {
             let _ = writeln!(lines, "{}\t{}\t{}\t{}", t.n, t.stem, t.term(), t.count);
         }
         let terms = self.terms.append(&lines)?;
-        let keywords = self.keywords.append(keywords.as_bytes())?;
+        let keywords = self.keywords.append(keywords)?;
         let sentence_rows = self.sentences.append(&a.sentence_rows)?;
         let token_rows = self.tokens.append(&a.token_rows)?;
         let mention_rows = self.mentions.append(&a.mention_rows)?;
@@ -416,11 +416,11 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
      -> io::Result<()> {
         let docs = std::mem::take(batch);
         let opts = pipeline;
-        let results: Vec<(Analysis, String)> = pool.install(|| {
+        let results: Vec<(Analysis, Vec<u8>)> = pool.install(|| {
             docs.into_par_iter()
                 .map(|d| {
                     let mut a = analyze(d, opts);
-                    let mut keywords = String::new();
+                    let mut keywords = Vec::new();
                     if opts.extract_keywords() {
                         let t0 = Instant::now();
                         let mut k = std::mem::take(&mut a.keywords);
@@ -533,8 +533,7 @@ fn keyword_rows(
     spooled: &[u8],
 ) -> io::Result<Vec<u8>> {
     let corrupt = || io::Error::other("corrupt keywords spool");
-    let text = std::str::from_utf8(spooled).map_err(|_| corrupt())?;
-    let doc = DocKeywords::decode(text).ok_or_else(corrupt)?;
+    let doc = DocKeywords::decode(spooled).ok_or_else(corrupt)?;
     let view = CorpusView::new(corpus, r.lang.code);
     let mut out = Vec::new();
     let mut w = csv_writer(&mut out);
