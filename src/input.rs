@@ -470,7 +470,9 @@ fn record_doc(file: &InputFile, line: u64, max: usize, f: Fields, emit: &mut dyn
     };
     let nonempty = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     emit(Item::Doc(Document {
-        doc_id: nonempty(f.id).unwrap_or_else(|| format!("{}:{line}", file.display)),
+        // an id is one line in every table: control characters (line breaks, tabs) become spaces
+        doc_id: nonempty(f.id.map(|s| s.replace(char::is_control, " ")))
+            .unwrap_or_else(|| format!("{}:{line}", file.display)),
         path: file.display.clone(),
         line: Some(line),
         title: nonempty(f.title),

@@ -36,6 +36,8 @@ const BATCH_DOCS: usize = 1024;
 const BATCH_BYTES: usize = 32 << 20;
 /// Documents whose keywords are ranked per parallel batch when the tables are written.
 const KEYWORD_BATCH_DOCS: usize = 256;
+/// Documents whose `terms.csv` rows are formatted per parallel batch.
+const TERM_BATCH_DOCS: usize = 256;
 
 /// Everything a run needs to know.
 #[derive(Clone, Debug)]
@@ -75,6 +77,24 @@ pub trait Progress: Sync {
 /// Progress that goes nowhere.
 pub struct NoProgress;
 impl Progress for NoProgress {}
+
+impl RunConfig {
+    /// A run of `inputs` into `output` with every default option (all cores, all stages).
+    pub fn new(inputs: Vec<PathBuf>, output: PathBuf) -> RunConfig {
+        RunConfig {
+            inputs,
+            output,
+            jobs: 0,
+            pipeline: Options::default(),
+            read: ReadOptions::default(),
+            bom: false,
+            arguments: Vec::new(),
+            gazetteer: None,
+            workbook: true,
+            report: true,
+        }
+    }
+}
 
 /// What a finished run did.
 #[derive(Clone, Debug, Default)]
@@ -226,7 +246,7 @@ struct Reducer {
 impl Reducer {
     /// Merges one analysed document; `keywords` is its keyword spool text
     /// ([`DocKeywords::encode`], done on the worker thread).
-    fn add(&mut self, a: Analysis, keywords: &str) -> io::Result<()> {
+    fn add(&mut self, a: Analysis, keywords: &[u8]) -> io::Result<()> {
         self.corpus.add(a.lang.code, &a.terms);
         self.times.add(&a.times);
         self.text_bytes += a.bytes;
@@ -236,7 +256,7 @@ impl Reducer {
             let _ = writeln!(lines, "{}\t{}\t{}\t{}", t.n, t.stem, t.term(), t.count);
         }
         let terms = self.terms.append(&lines)?;
-        let keywords = self.keywords.append(keywords.as_bytes())?;
+        let keywords = self.keywords.append(keywords)?;
         let sentence_rows = self.sentences.append(&a.sentence_rows)?;
         let token_rows = self.tokens.append(&a.token_rows)?;
         let mention_rows = self.mentions.append(&a.mention_rows)?;
@@ -402,11 +422,11 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
      -> io::Result<()> {
         let docs = std::mem::take(batch);
         let opts = pipeline;
-        let results: Vec<(Analysis, String)> = pool.install(|| {
+        let results: Vec<(Analysis, Vec<u8>)> = pool.install(|| {
             docs.into_par_iter()
                 .map(|d| {
                     let mut a = analyze(d, opts);
-                    let mut keywords = String::new();
+                    let mut keywords = Vec::new();
                     if opts.extract_keywords() {
                         let t0 = Instant::now();
                         let mut k = std::mem::take(&mut a.keywords);
@@ -530,8 +550,7 @@ fn keyword_rows(
     spooled: &[u8],
 ) -> io::Result<Vec<u8>> {
     let corrupt = || io::Error::other("corrupt keywords spool");
-    let text = std::str::from_utf8(spooled).map_err(|_| corrupt())?;
-    let doc = DocKeywords::decode(text).ok_or_else(corrupt)?;
+    let doc = DocKeywords::decode(spooled).ok_or_else(corrupt)?;
     let view = CorpusView::new(corpus, r.lang.code);
     let mut out = Vec::new();
     let mut w = csv_writer(&mut out);
@@ -554,6 +573,42 @@ fn keyword_rows(
             })
             .map_err(io::Error::other)?;
         }
+    }
+    w.flush()?;
+    drop(w);
+    Ok(out)
+}
+
+/// The `terms.csv` rows of one document, CSV-encoded, from its spooled term counts.
+fn term_rows(corpus: &CorpusTerms, r: &DocRecord, spooled: &[u8]) -> io::Result<Vec<u8>> {
+    let corrupt = || io::Error::other("corrupt terms spool");
+    let text = std::str::from_utf8(spooled).map_err(|_| corrupt())?;
+    let mut out = Vec::with_capacity(spooled.len() * 3);
+    let mut w = csv_writer(&mut out);
+    for line in text.lines() {
+        let mut f = line.splitn(4, '\t');
+        let (Some(n), Some(stem), Some(term), Some(count)) =
+            (f.next(), f.next(), f.next(), f.next())
+        else {
+            return Err(corrupt());
+        };
+        let n: u8 = n.parse().map_err(|_| corrupt())?;
+        let count: u32 = count.parse().map_err(|_| corrupt())?;
+        let df = corpus.df(r.lang.code, n, stem);
+        let tf = tf(count, r.words as u32);
+        let idf = idf(corpus.n_docs, df);
+        w.serialize(TermRow {
+            doc_id: Text(&r.doc.doc_id),
+            term: Text(term),
+            stem: Text(stem),
+            n,
+            count,
+            tf: Num(tf),
+            df,
+            idf: Num(idf),
+            tfidf: Num(tf * idf),
+        })
+        .map_err(io::Error::other)?;
     }
     w.flush()?;
     drop(w);
@@ -617,33 +672,24 @@ fn write_tables(
     written.push(t.finish()?);
 
     let n_docs = corpus.n_docs;
+    // terms: spooled counts are read in doc_id order, a batch at a time, turned into rows in
+    // parallel (df, idf and tf-idf need only the document and the corpus) and written in order
     let mut t = staging.table("terms.csv", TermRow::HEADER)?;
     let mut spool = terms.reader()?;
-    for r in &records {
-        let bytes = spool.read(r.terms)?;
-        let text = std::str::from_utf8(bytes).map_err(io::Error::other)?;
-        for line in text.lines() {
-            let mut f = line.splitn(4, '\t');
-            let (n, stem, term, count) = (f.next(), f.next(), f.next(), f.next());
-            let (Some(n), Some(stem), Some(term), Some(count)) = (n, stem, term, count) else {
-                return Err(io::Error::other("corrupt terms spool"));
-            };
-            let n: u8 = n.parse().map_err(io::Error::other)?;
-            let count: u32 = count.parse().map_err(io::Error::other)?;
-            let df = corpus.df(r.lang.code, n, stem);
-            let tf = tf(count, r.words as u32);
-            let idf = idf(n_docs, df);
-            t.row(&TermRow {
-                doc_id: Text(&r.doc.doc_id),
-                term: Text(term),
-                stem: Text(stem),
-                n,
-                count,
-                tf: Num(tf),
-                df,
-                idf: Num(idf),
-                tfidf: Num(tf * idf),
-            })?;
+    for batch in records.chunks(TERM_BATCH_DOCS) {
+        let mut texts = Vec::with_capacity(batch.len());
+        for r in batch {
+            texts.push(spool.read(r.terms)?.to_vec());
+        }
+        let rows: Vec<io::Result<Vec<u8>>> = pool.install(|| {
+            batch
+                .par_iter()
+                .zip(texts)
+                .map(|(r, text)| term_rows(&corpus, r, &text))
+                .collect()
+        });
+        for r in rows {
+            t.raw(&r?)?;
         }
     }
     written.push(t.finish()?);

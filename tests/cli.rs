@@ -897,3 +897,32 @@ fn keyword_options() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn ids_with_line_breaks_stay_one_line_and_row_counts_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("feed.jsonl");
+    fs::write(
+        &feed,
+        "{\"id\": \"a\\nb\\tc\", \"text\": \"The minister met the union leaders in Paris on Monday.\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    newslens()
+        .args(["run", "-q", "-o"])
+        .arg(&out)
+        .arg(&feed)
+        .assert()
+        .success();
+    let docs = rows(&out.join("documents.csv"));
+    assert_eq!(docs[0]["doc_id"], "a b c");
+    let run: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    for f in ["terms.csv", "keywords.csv"] {
+        assert_eq!(
+            run["files"][f]["rows"].as_u64().unwrap() as usize,
+            rows(&out.join(f)).len(),
+            "{f}"
+        );
+    }
+}
