@@ -149,11 +149,16 @@ struct DocRecord {
     token_rows: (u64, u64),
     mention_rows: (u64, u64),
     entity_rows: (u64, u64),
+    kwic_rows: (u64, u64),
+    /// Its named entities for the compare tables: (corpus entity id, mentions, first start).
+    entities: Vec<(u32, u32, u64)>,
 }
 
 /// One named entity over the corpus.
 #[derive(Default)]
 struct CorpusEntity {
+    /// Dense id, in order of first appearance (input order).
+    id: u32,
     docs: u64,
     mentions: u64,
     aliases: std::collections::BTreeSet<String>,
@@ -212,9 +217,14 @@ struct Reducer {
     tokens: Spool,
     mentions: Spool,
     entities: Spool,
+    kwic: Spool,
     corpus_entities: rustc_hash::FxHashMap<(String, &'static str), CorpusEntity>,
+    /// Word pairs over the corpus (collocations).
+    pairs: crate::compare::collocations::Pairs,
     /// Documents per language that had no NER model.
     no_model: BTreeMap<&'static str, u64>,
+    /// Whether the compare tables are written (keep each document's entity ids).
+    compare: bool,
     times: StageTimes,
     text_bytes: u64,
 }
@@ -227,9 +237,17 @@ impl Reducer {
         self.times.add(&a.times);
         self.text_bytes += a.bytes;
         let mut lines = Vec::with_capacity(a.terms.terms.len() * 24);
-        for t in &a.terms.terms {
+        for (t, first) in a.terms.terms.iter().zip(&a.term_starts) {
             // terms and stems never contain tabs or newlines: tokens hold no white space
-            let _ = writeln!(lines, "{}\t{}\t{}\t{}", t.n, t.stem, t.term(), t.count);
+            let _ = writeln!(
+                lines,
+                "{}\t{}\t{}\t{}\t{}",
+                t.n,
+                t.stem,
+                t.term(),
+                t.count,
+                first
+            );
         }
         let terms = self.terms.append(&lines)?;
         let keywords = self.keywords.append(keywords.as_bytes())?;
@@ -237,11 +255,24 @@ impl Reducer {
         let token_rows = self.tokens.append(&a.token_rows)?;
         let mention_rows = self.mentions.append(&a.mention_rows)?;
         let entity_rows = self.entities.append(&a.entity_rows)?;
+        let kwic_rows = self.kwic.append(&a.compare.kwic)?;
+        self.pairs.add(a.lang.code, &a.compare.pairs);
+        let mut entities = Vec::new();
         for e in a.entities {
-            let c = self.corpus_entities.entry((e.name, e.label)).or_default();
+            let next = self.corpus_entities.len() as u32;
+            let c = self
+                .corpus_entities
+                .entry((e.name, e.label))
+                .or_insert_with(|| CorpusEntity {
+                    id: next,
+                    ..CorpusEntity::default()
+                });
             c.docs += 1;
             c.mentions += e.mentions as u64;
             c.aliases.extend(e.aliases);
+            if self.compare {
+                entities.push((c.id, e.mentions, e.first_start));
+            }
         }
         if !a.ner_model {
             *self.no_model.entry(a.lang.code).or_default() += 1;
@@ -259,6 +290,8 @@ impl Reducer {
             token_rows,
             mention_rows,
             entity_rows,
+            kwic_rows,
+            entities,
             doc: a.doc,
         });
         Ok(())
@@ -377,8 +410,11 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
         tokens: Spool::create(staging.dir().join("tokens.spool")).map_err(write_err)?,
         mentions: Spool::create(staging.dir().join("mentions.spool")).map_err(write_err)?,
         entities: Spool::create(staging.dir().join("entities.spool")).map_err(write_err)?,
+        kwic: Spool::create(staging.dir().join("kwic.spool")).map_err(write_err)?,
         corpus_entities: rustc_hash::FxHashMap::default(),
+        pairs: Default::default(),
         no_model: BTreeMap::new(),
+        compare: cfg.pipeline.compare.enabled,
         times: StageTimes::default(),
         text_bytes: 0,
     };
@@ -507,13 +543,17 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
     Ok(summary)
 }
 
-/// The `keywords.csv` rows of one document, CSV-encoded, from its spooled candidates.
+/// A document's keyword list for the compare tables: (n, stem, keyword as written).
+type KeywordList = Vec<(u8, String, String)>;
+
+/// The `keywords.csv` rows of one document, CSV-encoded, from its spooled candidates; and its
+/// list of the first method asked for (for the compare tables).
 fn keyword_rows(
     cfg: &RunConfig,
     corpus: &CorpusTerms,
     r: &DocRecord,
     spooled: &[u8],
-) -> io::Result<Vec<u8>> {
+) -> io::Result<(Vec<u8>, KeywordList)> {
     let corrupt = || io::Error::other("corrupt keywords spool");
     let text = std::str::from_utf8(spooled).map_err(|_| corrupt())?;
     let doc = DocKeywords::decode(text).ok_or_else(corrupt)?;
@@ -524,10 +564,14 @@ fn keyword_rows(
     let methods = Method::ALL
         .into_iter()
         .filter(|m| cfg.pipeline.keyword_methods.contains(m));
-    for method in methods {
+    let mut list = Vec::new();
+    for (m, method) in methods.enumerate() {
         let top = crate::keywords::rank(&doc, method, &view, cfg.pipeline.keywords);
         for (rank, (i, score)) in top.into_iter().enumerate() {
             let c = &doc.candidates[i];
+            if m == 0 && cfg.pipeline.compare.enabled {
+                list.push((c.n, doc.stem(c).to_string(), doc.keyword(c).to_string()));
+            }
             w.serialize(KeywordRow {
                 doc_id: Text(&r.doc.doc_id),
                 method: method.as_str(),
@@ -542,7 +586,7 @@ fn keyword_rows(
     }
     w.flush()?;
     drop(w);
-    Ok(out)
+    Ok((out, list))
 }
 
 /// Writes every table into the staging folder; returns the counts and the file names.
@@ -562,8 +606,11 @@ fn write_tables(
         tokens,
         mentions,
         entities,
+        kwic,
         corpus_entities,
+        pairs,
         no_model,
+        compare: _,
         times,
         text_bytes,
     } = reducer;
@@ -603,12 +650,13 @@ fn write_tables(
 
     let n_docs = corpus.n_docs;
     let mut t = staging.table("terms.csv", TermRow::HEADER)?;
-    let mut spool = terms.reader()?;
+    let mut terms_spool = terms.reader()?;
     for r in &records {
-        let bytes = spool.read(r.terms)?;
+        let bytes = terms_spool.read(r.terms)?;
         let text = std::str::from_utf8(bytes).map_err(io::Error::other)?;
         for line in text.lines() {
-            let mut f = line.splitn(4, '\t');
+            // n, stem, term, count, first_start
+            let mut f = line.split('\t');
             let (n, stem, term, count) = (f.next(), f.next(), f.next(), f.next());
             let (Some(n), Some(stem), Some(term), Some(count)) = (n, stem, term, count) else {
                 return Err(io::Error::other("corrupt terms spool"));
@@ -636,6 +684,8 @@ fn write_tables(
     // keywords: spooled candidates are read in doc_id order, a batch at a time, ranked in
     // parallel and written in order (each document's rows depend on it and the corpus alone)
     let mut t = staging.table("keywords.csv", KeywordRow::HEADER)?;
+    let mut keyphrases = crate::compare::Keyphrases::default();
+    let mut doc_keyphrases: Vec<Vec<u32>> = Vec::new();
     if cfg.pipeline.extract_keywords() {
         let mut spool = keywords.reader()?;
         for batch in records.chunks(KEYWORD_BATCH_DOCS) {
@@ -643,15 +693,19 @@ fn write_tables(
             for r in batch {
                 texts.push(spool.read(r.keywords)?.to_vec());
             }
-            let rows: Vec<io::Result<Vec<u8>>> = pool.install(|| {
+            let rows: Vec<io::Result<(Vec<u8>, KeywordList)>> = pool.install(|| {
                 batch
                     .par_iter()
                     .zip(texts)
                     .map(|(r, text)| keyword_rows(cfg, &corpus, r, &text))
                     .collect()
             });
-            for r in rows {
-                t.raw(&r?)?;
+            for (r, rec) in rows.into_iter().zip(batch) {
+                let (rows, list) = r?;
+                t.raw(&rows)?;
+                if cfg.pipeline.compare.enabled {
+                    doc_keyphrases.push(keyphrases.add_list(rec.lang.code, &list));
+                }
             }
         }
     }
@@ -757,6 +811,23 @@ fn write_tables(
         written.push(t.finish()?);
     }
 
+    if cfg.pipeline.compare.enabled {
+        written.extend(write_compare(
+            cfg,
+            pool,
+            staging,
+            &records,
+            &corpus,
+            &corpus_entities,
+            keyphrases,
+            &doc_keyphrases,
+            pairs,
+            terms_spool,
+            kwic.reader()?,
+            diagnostics,
+        )?);
+    }
+
     diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     let mut t = staging.table("diagnostics.csv", DiagnosticRow::HEADER)?;
     for d in diagnostics.iter() {
@@ -769,6 +840,85 @@ fn write_tables(
     }
     written.push(t.finish()?);
     Ok((summary, written, times))
+}
+
+/// The spools [`crate::compare::write`] reads, by document (in `doc_id` order).
+struct CompareSpools<'a> {
+    records: &'a [DocRecord],
+    terms: SpoolReader,
+    kwic: SpoolReader,
+}
+
+impl crate::compare::Spools for CompareSpools<'_> {
+    fn terms(&mut self, doc: usize) -> io::Result<Vec<u8>> {
+        Ok(self.terms.read(self.records[doc].terms)?.to_vec())
+    }
+    fn kwic(&mut self, doc: usize) -> io::Result<Vec<u8>> {
+        Ok(self.kwic.read(self.records[doc].kwic_rows)?.to_vec())
+    }
+}
+
+/// Writes the compare tables (`coverage.csv`, `similarity.csv`, ...): see [`crate::compare`].
+#[allow(clippy::too_many_arguments)]
+fn write_compare(
+    cfg: &RunConfig,
+    pool: &rayon::ThreadPool,
+    staging: &Staging,
+    records: &[DocRecord],
+    corpus: &CorpusTerms,
+    corpus_entities: &rustc_hash::FxHashMap<(String, &'static str), CorpusEntity>,
+    keyphrases: crate::compare::Keyphrases,
+    doc_keyphrases: &[Vec<u32>],
+    pairs: crate::compare::collocations::Pairs,
+    terms: SpoolReader,
+    kwic: SpoolReader,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> io::Result<Vec<&'static str>> {
+    use crate::compare::{Corpus, Doc, EntityInfo};
+    let mut entities: Vec<EntityInfo> = Vec::with_capacity(corpus_entities.len());
+    let mut by_id: Vec<(&(String, &'static str), &CorpusEntity)> = corpus_entities.iter().collect();
+    by_id.sort_by_key(|e| e.1.id);
+    for ((name, label), c) in by_id {
+        entities.push(EntityInfo {
+            name,
+            label,
+            docs: c.docs,
+            mentions: c.mentions,
+        });
+    }
+    let docs = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Doc {
+            doc_id: &r.doc.doc_id,
+            lang: r.lang.code,
+            source: &r.doc.source,
+            published: r.doc.published.as_deref(),
+            words: r.words as u32,
+            entities: &r.entities,
+            keyphrases: doc_keyphrases.get(i).map_or(&[][..], Vec::as_slice),
+        })
+        .collect();
+    let corpus = Corpus {
+        docs,
+        terms: corpus,
+        entities,
+        keyphrases,
+        pairs,
+    };
+    let mut spools = CompareSpools {
+        records,
+        terms,
+        kwic,
+    };
+    crate::compare::write(
+        &cfg.pipeline.compare,
+        corpus,
+        &mut spools,
+        staging,
+        pool,
+        diagnostics,
+    )
 }
 
 fn run_json(
@@ -808,6 +958,7 @@ fn run_json(
             "keywords": times.keywords.as_secs_f64(),
             "ner": times.ner.as_secs_f64(),
             "rows": times.rows.as_secs_f64(),
+            "compare": times.compare.as_secs_f64(),
             "merge": merge.as_secs_f64(),
             "write": write.as_secs_f64(),
         },
