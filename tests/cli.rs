@@ -410,8 +410,14 @@ fn output_is_identical_for_any_thread_count() {
         .iter()
         .filter(|f| f.ends_with(".csv"));
     for f in tables {
-        let a = fs::read(one.path().join(f)).unwrap();
-        let b = fs::read(two.path().join(f)).unwrap();
+        // coverage_matrix.csv is written for corpora of up to 1000 documents only
+        let (pa, pb) = (one.path().join(f), two.path().join(f));
+        assert_eq!(pa.exists(), pb.exists(), "{f} written by one run only");
+        if !pa.exists() && *f == "coverage_matrix.csv" {
+            continue;
+        }
+        let a = fs::read(pa).unwrap();
+        let b = fs::read(pb).unwrap();
         assert!(a == b, "{f} differs between -j1 and -j2");
     }
 }
