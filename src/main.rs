@@ -72,7 +72,8 @@ OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
   timeline.csv      group_by, group, date, item_type, item, label, docs, mentions
                     — dated articles and mentions of the top items per --timeline day, week
                     (date = Monday) or month (date = the 1st); group_by = corpus (group empty),
-                    plus one set of rows per --group-by group
+                    plus one set of rows per --group-by group (source, language,
+                    published:month or any JSONL/CSV field name)
   diagnostics.csv   path, line, severity, message
                     — every input skipped (error) or repaired (warning); an info row with an
                     empty path counts articles in languages without an NER model (models:
@@ -162,9 +163,11 @@ fn parse_group_by(s: &str) -> Result<GroupBy, String> {
         "source" => Ok(GroupBy::Source),
         "language" => Ok(GroupBy::Language),
         "published:month" => Ok(GroupBy::PublishedMonth),
-        _ => Err(format!(
-            "unknown group {s:?}; use source, language or published:month"
+        "" => Err("empty; use source, language, published:month or a JSONL/CSV field name".into()),
+        f if f.contains(':') => Err(format!(
+            "unknown group {f:?}; use source, language, published:month or a JSONL/CSV field name"
         )),
+        f => Ok(GroupBy::Field(f.to_lowercase())),
     }
 }
 
@@ -235,7 +238,8 @@ struct RunArgs {
     /// Time bucket of timeline.csv.
     #[arg(long, value_enum, default_value_t = Timeline::Day)]
     timeline: Timeline,
-    /// Groups for keyness.csv and timeline.csv: source, language or published:month.
+    /// Groups for keyness.csv and timeline.csv: source, language, published:month, or the name
+    /// of a JSONL/CSV field of the records (articles without it are in no group).
     #[arg(long, value_name = "GROUP", value_parser = parse_group_by)]
     group_by: Option<GroupBy>,
     /// Collocation window: word pairs at most N-1 tokens apart in a sentence.
@@ -344,7 +348,7 @@ fn main() -> ExitCode {
                     Timeline::Week => Bucket::Week,
                     Timeline::Month => Bucket::Month,
                 },
-                group_by: args.group_by,
+                group_by: args.group_by.clone(),
                 window: args.collocation_window.max(2),
                 collocation_min: args.collocation_min,
                 collocations: args.collocations,
@@ -355,6 +359,10 @@ fn main() -> ExitCode {
             text_column: args.text_column.clone(),
             delimiter,
             max_doc_bytes: args.max_doc_bytes.max(1),
+            group_field: match &args.group_by {
+                Some(GroupBy::Field(f)) => Some(f.clone()),
+                _ => None,
+            },
         },
         bom: args.bom,
         arguments: std::env::args().collect(),

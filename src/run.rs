@@ -894,6 +894,7 @@ fn write_compare(
             lang: r.lang.code,
             source: &r.doc.source,
             published: r.doc.published.as_deref(),
+            group: r.doc.group.as_deref(),
             words: r.words as u32,
             entities: &r.entities,
             keyphrases: doc_keyphrases.get(i).map_or(&[][..], Vec::as_slice),

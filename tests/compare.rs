@@ -384,7 +384,7 @@ fn groups_weeks_and_switching_off() {
             "run",
             "tests/fixtures/small",
             "--group-by",
-            "author",
+            "published:year",
             "-o",
             "/nonexistent",
         ])
@@ -436,5 +436,68 @@ fn bundled_corpus_seed_keyness_and_same_event_neighbours() {
         diags
             .iter()
             .any(|d| d["severity"] == "info" && d["message"].contains("coverage.csv"))
+    );
+}
+
+#[test]
+fn group_by_a_metadata_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("feed.jsonl");
+    let table = dir.path().join("table.csv");
+    let mut lines = String::new();
+    for (i, (section, text)) in [
+        (
+            "Weather",
+            "A storm closed the ports. The storm moved north. Storm winds rose.",
+        ),
+        (
+            "Weather",
+            "The storm reached the coast. Ports stayed closed during the storm.",
+        ),
+        (
+            "Markets",
+            "Markets rose as the central bank held rates. Bank shares gained. Bank bonds rallied.",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        lines +=
+            &format!("{{\"id\": \"f{i}\", \"Section\": \"{section}\", \"text\": \"{text}\"}}\n");
+    }
+    std::fs::write(&feed, lines).unwrap();
+    std::fs::write(
+        &table,
+        "id,section,text\nt1,Markets,\"The bank cut rates and markets rallied; bank stocks led the bank index.\"\nt2,,\"No section here at all, just words.\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    newslens()
+        .args(["run", "-q", "--group-by", "section", "-o"])
+        .arg(&out)
+        .arg(&feed)
+        .arg(&table)
+        .assert()
+        .code(0);
+    let keyness = rows(&out.join("keyness.csv"));
+    let groups: BTreeSet<(&str, &str)> = keyness
+        .iter()
+        .filter(|k| k["group_by"] != "doc_id")
+        .map(|k| (k["group_by"].as_str(), k["group"].as_str()))
+        .collect();
+    assert_eq!(
+        groups,
+        BTreeSet::from([("section", "Markets"), ("section", "Weather")])
+    );
+    let weather: Vec<&str> = keyness
+        .iter()
+        .filter(|k| k["group"] == "Weather")
+        .map(|k| k["term"].as_str())
+        .collect();
+    assert_eq!(weather.first(), Some(&"storm"), "{weather:?}");
+    // only the asked-for field is kept: documents.csv is unchanged
+    assert_eq!(
+        header(&out.join("documents.csv")),
+        "doc_id,source,title,published,language,language_confidence,chars,sentences,tokens,words,unique_terms,language_reliable,url,path,line"
     );
 }

@@ -56,7 +56,7 @@ pub enum Bucket {
 }
 
 /// Groups of documents for `keyness.csv` and `timeline.csv` (`--group-by`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GroupBy {
     /// The `source` column of `documents.csv`.
     Source,
@@ -64,15 +64,19 @@ pub enum GroupBy {
     Language,
     /// The month of publication (`2023-08`); undated documents are in no group.
     PublishedMonth,
+    /// A JSONL/CSV field of the records, lower-case ([`crate::input::Document::group`]);
+    /// documents without it are in no group.
+    Field(String),
 }
 
 impl GroupBy {
     /// The value of the `group_by` column.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             GroupBy::Source => "source",
             GroupBy::Language => "language",
             GroupBy::PublishedMonth => "published:month",
+            GroupBy::Field(f) => f,
         }
     }
 }
@@ -260,6 +264,8 @@ pub struct Doc<'a> {
     pub lang: &'static str,
     pub source: &'a str,
     pub published: Option<&'a str>,
+    /// The value of its `--group-by` field, if any.
+    pub group: Option<&'a str>,
     /// Word tokens (the denominator of tf).
     pub words: u32,
     /// Its named entities: (entity id, mentions, code-point offset of the first).
@@ -649,8 +655,9 @@ fn bucket_date(published: &str, bucket: Bucket) -> Option<String> {
     })
 }
 
-fn group_of(doc: &Doc, by: GroupBy) -> Option<String> {
+fn group_of(doc: &Doc, by: &GroupBy) -> Option<String> {
     match by {
+        GroupBy::Field(_) => doc.group.map(str::to_string),
         GroupBy::Source => Some(doc.source.to_string()),
         GroupBy::Language => Some(doc.lang.to_string()),
         GroupBy::PublishedMonth => doc.published.and_then(|p| p.get(..7)).map(str::to_string),
@@ -923,7 +930,7 @@ pub fn write(
             coverage.raw(&out.coverage)?;
             keyness_t.raw(&out.keyness)?;
             vectors.push(out.vector);
-            let group = settings.group_by.and_then(|g| group_of(d, g));
+            let group = settings.group_by.as_ref().and_then(|g| group_of(d, g));
             if let Some(date) = d.published.and_then(|p| bucket_date(p, settings.timeline)) {
                 for &(i, m) in &out.hits {
                     let mut add = |gb: u8, g: &str| {
@@ -953,7 +960,7 @@ pub fn write(
     written.push(coverage.finish()?);
 
     // keyness of the groups, after the documents
-    if let Some(by) = settings.group_by {
+    if let Some(by) = &settings.group_by {
         for (g, counts) in &groups {
             let mut target: Vec<(u32, u64)> = counts.iter().map(|(&t, &c)| (t, c)).collect();
             target.sort_unstable();
@@ -1145,7 +1152,7 @@ pub fn write(
 
     // timeline.csv
     let mut t = staging.table("timeline.csv", TimelineRow::HEADER)?;
-    let by = settings.group_by.map_or("", GroupBy::as_str);
+    let by = settings.group_by.as_ref().map_or("", GroupBy::as_str);
     for ((gb, group, date, _), (docs_n, mentions, i)) in &timeline {
         let it = &top[*i as usize].0;
         t.row(&TimelineRow {

@@ -103,6 +103,8 @@ pub fn neighbours(
                     }
                     best.sort_by(by);
                     best.truncate(k);
+                    // `best` was as long as the documents touched: keep only the k kept
+                    best.shrink_to_fit();
                     best
                 },
             )
