@@ -67,8 +67,9 @@ OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
                     least --collocation-min times, by log_likelihood (descending);
                     pmi = log2(count * N / (count_a * count_b)), N = words of the language
   kwic.csv          doc_id, item_type, item, left, match, right, start
-                    — keyword in context: every mention of the top entities (those of
-                    coverage_matrix.csv) with --kwic-width characters on each side
+                    — keyword in context: every mention of the top items (the entities and
+                    keyphrases of coverage_matrix.csv) with --kwic-width characters on each
+                    side, by doc_id then start
   timeline.csv      group_by, group, date, item_type, item, label, docs, mentions
                     — dated articles and mentions of the top items per --timeline day, week
                     (date = Monday) or month (date = the 1st); group_by = corpus (group empty),

@@ -161,6 +161,8 @@ pub struct Analysis {
     pub ner_model: bool,
     /// What the compare tables need of the text (empty when they are off).
     pub compare: crate::compare::DocCompare,
+    /// The text, kept for the compare tables' KWIC lines (empty when they are off).
+    pub text: String,
     /// Time per stage.
     pub times: StageTimes,
 }
@@ -245,10 +247,11 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
             first_start,
         })
         .collect();
+    let (bytes, chars) = (text.len() as u64, text.chars().count() as u64);
     Analysis {
         lang,
-        bytes: text.len() as u64,
-        chars: text.chars().count() as u64,
+        bytes,
+        chars,
         sentences: seg.sentences.len() as u64,
         tokens: seg.tokens.len() as u64,
         terms,
@@ -261,6 +264,11 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
         entities,
         ner_model: ner.model,
         compare,
+        text: if opts.compare.enabled {
+            text
+        } else {
+            String::new()
+        },
         times,
         doc,
     }

@@ -150,6 +150,7 @@ struct DocRecord {
     mention_rows: (u64, u64),
     entity_rows: (u64, u64),
     kwic_rows: (u64, u64),
+    text_rows: (u64, u64),
     /// Its named entities for the compare tables: (corpus entity id, mentions, first start).
     entities: Vec<(u32, u32, u64)>,
 }
@@ -218,6 +219,7 @@ struct Reducer {
     mentions: Spool,
     entities: Spool,
     kwic: Spool,
+    texts: Spool,
     corpus_entities: rustc_hash::FxHashMap<(String, &'static str), CorpusEntity>,
     /// Word pairs over the corpus (collocations).
     pairs: crate::compare::collocations::Pairs,
@@ -256,6 +258,7 @@ impl Reducer {
         let mention_rows = self.mentions.append(&a.mention_rows)?;
         let entity_rows = self.entities.append(&a.entity_rows)?;
         let kwic_rows = self.kwic.append(&a.compare.kwic)?;
+        let text_rows = self.texts.append(a.text.as_bytes())?;
         self.pairs.add(a.lang.code, &a.compare.pairs);
         let mut entities = Vec::new();
         for e in a.entities {
@@ -291,6 +294,7 @@ impl Reducer {
             mention_rows,
             entity_rows,
             kwic_rows,
+            text_rows,
             entities,
             doc: a.doc,
         });
@@ -411,6 +415,7 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
         mentions: Spool::create(staging.dir().join("mentions.spool")).map_err(write_err)?,
         entities: Spool::create(staging.dir().join("entities.spool")).map_err(write_err)?,
         kwic: Spool::create(staging.dir().join("kwic.spool")).map_err(write_err)?,
+        texts: Spool::create(staging.dir().join("texts.spool")).map_err(write_err)?,
         corpus_entities: rustc_hash::FxHashMap::default(),
         pairs: Default::default(),
         no_model: BTreeMap::new(),
@@ -607,6 +612,7 @@ fn write_tables(
         mentions,
         entities,
         kwic,
+        texts,
         corpus_entities,
         pairs,
         no_model,
@@ -824,6 +830,7 @@ fn write_tables(
             pairs,
             terms_spool,
             kwic.reader()?,
+            texts.reader()?,
             diagnostics,
         )?);
     }
@@ -847,6 +854,7 @@ struct CompareSpools<'a> {
     records: &'a [DocRecord],
     terms: SpoolReader,
     kwic: SpoolReader,
+    texts: SpoolReader,
 }
 
 impl crate::compare::Spools for CompareSpools<'_> {
@@ -855,6 +863,9 @@ impl crate::compare::Spools for CompareSpools<'_> {
     }
     fn kwic(&mut self, doc: usize) -> io::Result<Vec<u8>> {
         Ok(self.kwic.read(self.records[doc].kwic_rows)?.to_vec())
+    }
+    fn text(&mut self, doc: usize) -> io::Result<Vec<u8>> {
+        Ok(self.texts.read(self.records[doc].text_rows)?.to_vec())
     }
 }
 
@@ -872,6 +883,7 @@ fn write_compare(
     pairs: crate::compare::collocations::Pairs,
     terms: SpoolReader,
     kwic: SpoolReader,
+    texts: SpoolReader,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> io::Result<Vec<&'static str>> {
     use crate::compare::{Corpus, Doc, EntityInfo};
@@ -911,6 +923,7 @@ fn write_compare(
         records,
         terms,
         kwic,
+        texts,
     };
     crate::compare::write(
         &cfg.pipeline.compare,

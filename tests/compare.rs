@@ -297,16 +297,48 @@ fn kwic_lines_are_the_mentions_in_context() {
     let out = fixture();
     let kwic = rows(&out.join("kwic.csv"));
     let mentions = rows(&out.join("mentions.csv"));
-    assert!(!kwic.is_empty());
+    let coverage = rows(&out.join("coverage.csv"));
+    let matrix = rows(&out.join("coverage_matrix.csv"));
+    assert!(kwic.iter().any(|k| k["item_type"] == "entity"));
+    assert!(kwic.iter().any(|k| k["item_type"] == "keyphrase"));
+    let mut per_item: BTreeMap<(String, String, String), u64> = BTreeMap::new();
     for k in &kwic {
-        let m = mentions
-            .iter()
-            .find(|m| m["doc_id"] == k["doc_id"] && m["start"] == k["start"])
-            .unwrap_or_else(|| panic!("{k:?} is no mention"));
-        assert_eq!(m["text"], k["match"]);
-        assert_eq!(m["entity"], k["item"]);
         assert!(k["left"].chars().count() <= 60 && k["right"].chars().count() <= 60);
         assert!(!k["left"].contains('\n') && !k["right"].contains('\n'));
+        assert!(
+            matrix
+                .iter()
+                .any(|m| m["item"] == k["item"] && m["item_type"] == k["item_type"]),
+            "{k:?} is no top item"
+        );
+        if k["item_type"] == "entity" {
+            let m = mentions
+                .iter()
+                .find(|m| m["doc_id"] == k["doc_id"] && m["start"] == k["start"])
+                .unwrap_or_else(|| panic!("{k:?} is no mention"));
+            assert_eq!(m["text"], k["match"]);
+            assert_eq!(m["entity"], k["item"]);
+        }
+        *per_item
+            .entry((
+                k["doc_id"].clone(),
+                k["item_type"].clone(),
+                k["item"].clone(),
+            ))
+            .or_default() += 1;
+    }
+    // one line per occurrence counted in coverage.csv (keyphrases: all spellings of the stems)
+    for ((doc, kind, item), n) in per_item {
+        let c = coverage
+            .iter()
+            .find(|c| c["doc_id"] == doc && c["item_type"] == kind && c["item"] == item)
+            .unwrap_or_else(|| panic!("{doc} {item} not in coverage.csv"));
+        assert_eq!(c["mentions"], n.to_string(), "{doc} {kind} {item}");
+        let first = kwic
+            .iter()
+            .find(|k| k["doc_id"] == doc && k["item_type"] == kind && k["item"] == item)
+            .unwrap();
+        assert_eq!(c["first_start"], first["start"], "{doc} {item}");
     }
 }
 

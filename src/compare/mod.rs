@@ -14,7 +14,9 @@
 //!   than the rest of the corpus ([`stats::g2`]);
 //! - `collocations.csv` — word pairs that occur together more than by chance
 //!   ([`collocations`]);
-//! - `kwic.csv` — keyword-in-context lines for the mentions of the top entities;
+//! - `kwic.csv` — keyword-in-context lines for the mentions of the top entities (cut in the
+//!   map stage) and keyphrases (found again in the spooled texts: which keyphrases are top is
+//!   known only once every keyword list is ranked);
 //! - `timeline.csv` — documents and mentions of the top items per day, week or month.
 //!
 //! Corpus-level state grows with the vocabulary, the entities and the pruned similarity
@@ -161,16 +163,7 @@ pub fn prepare(
         let Some(e) = m.entity else { continue };
         let e = &ner.entities[e];
         let start = cur.at(m.start);
-        let left: String = {
-            let mut v: Vec<char> = text[..m.start]
-                .chars()
-                .rev()
-                .take(settings.kwic_width)
-                .collect();
-            v.reverse();
-            v.into_iter().collect()
-        };
-        let right: String = text[m.end..].chars().take(settings.kwic_width).collect();
+        let (left, right) = context(text, m.start, m.end, settings.kwic_width);
         let line = [
             flat(&e.name),
             e.label.to_string(),
@@ -187,6 +180,71 @@ pub fn prepare(
         kwic,
         pairs: collocations::cooccurrences(seg, ann, settings.window),
     }
+}
+
+/// Up to `width` characters (code points) before byte `start` and after byte `end`.
+fn context(text: &str, start: usize, end: usize, width: usize) -> (String, String) {
+    let mut left: Vec<char> = text[..start].chars().rev().take(width).collect();
+    left.reverse();
+    (
+        left.into_iter().collect(),
+        text[end..].chars().take(width).collect(),
+    )
+}
+
+/// One `kwic.csv` line of a document.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct KwicLine {
+    start: u64,
+    kind: ItemType,
+    item: String,
+    left: String,
+    matched: String,
+    right: String,
+}
+
+/// The KWIC lines of the occurrences in `text` of the keyphrases `wanted` ((n, stems) → shown
+/// keyphrase): the document is segmented and annotated again, and its terms enumerated as
+/// [`crate::terms::count_terms`] does, so an occurrence here is one counted in `terms.csv`.
+fn keyphrase_lines(
+    text: &str,
+    lang: &'static str,
+    wanted: &FxHashMap<(u8, &str), &str>,
+    width: usize,
+) -> Vec<KwicLine> {
+    let seg = crate::segment::segment(text, lang);
+    let ann = crate::lexicon::annotate(text, &seg.tokens, crate::lexicon::Lexicon::get(lang));
+    let max_n = wanted.keys().map(|k| k.0 as usize).max().unwrap_or(1);
+    let mut spans: Vec<(usize, usize, &str)> = Vec::new();
+    let mut key = String::new();
+    crate::terms::for_each_ngram(&seg, &ann, max_n, |_, first, last| {
+        key.clear();
+        for j in first..=last {
+            if j > first {
+                key.push(' ');
+            }
+            key.push_str(ann.stem(j));
+        }
+        if let Some(&shown) = wanted.get(&((last - first + 1) as u8, key.as_str())) {
+            spans.push((seg.tokens[first].start, seg.tokens[last].end, shown));
+        }
+    });
+    spans.sort_unstable();
+    let mut cur = CharCursor::new(text);
+    spans
+        .into_iter()
+        .map(|(b, e, shown)| {
+            let (left, right) = context(text, b, e, width);
+            KwicLine {
+                start: cur.at(b),
+                kind: ItemType::Keyphrase,
+                item: shown.to_string(),
+                left: flat(&left),
+                matched: flat(&text[b..e]),
+                right: flat(&right),
+            }
+        })
+        .collect()
 }
 
 /// Tabs, line breaks and other control characters as spaces.
@@ -291,14 +349,15 @@ pub struct Corpus<'a> {
     pub pairs: Pairs,
 }
 
-/// Per-document spooled text: `terms` lines `n \t stem \t term \t count \t first_start` and
-/// the [`DocCompare::kwic`] lines.
+/// Per-document spooled text: `terms` lines `n \t stem \t term \t count \t first_start`, the
+/// [`DocCompare::kwic`] lines and the document text (for the keyphrases' KWIC lines).
 pub trait Spools {
     fn terms(&mut self, doc: usize) -> io::Result<Vec<u8>>;
     fn kwic(&mut self, doc: usize) -> io::Result<Vec<u8>>;
+    fn text(&mut self, doc: usize) -> io::Result<Vec<u8>>;
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
 enum ItemType {
     Entity,
     Keyphrase,
@@ -679,6 +738,8 @@ struct DocOut {
     vector: similarity::Vector,
     /// (top item, mentions)
     hits: Vec<(u32, u32)>,
+    /// Top keyphrases it contains (keyphrase ids), for kwic.csv.
+    kwic_keyphrases: Vec<u32>,
     /// (term id, count) of its words, for the groups.
     unigrams: Vec<(u32, u64)>,
 }
@@ -850,6 +911,7 @@ pub fn write(
                 ));
                 if let Some(&i) = top_kp.get(&k) {
                     out.hits.push((i, t.count));
+                    out.kwic_keyphrases.push(k);
                 }
             }
             if t.n == 1
@@ -910,6 +972,8 @@ pub fn write(
     let mut vectors: Vec<similarity::Vector> = Vec::with_capacity(n_docs);
     let keep_matrix = n_docs <= MATRIX_MAX_DOCS;
     let mut matrix_hits: Vec<Vec<(u32, u32)>> = Vec::new();
+    // documents with top keyphrases: (document, keyphrase ids)
+    let mut kwic_keyphrases: Vec<(usize, Vec<u32>)> = Vec::new();
     // (group_by index: 0 corpus, 1 group) , group, date, item rank → (docs, mentions)
     let mut timeline: BTreeMap<TimelineKey, (u64, u64, u32)> = BTreeMap::new();
     let mut groups: BTreeMap<String, FxHashMap<u32, u64>> = BTreeMap::new();
@@ -925,8 +989,12 @@ pub fn write(
                 .map(|(d, t)| per_doc(d, &t))
                 .collect()
         });
-        for (d, out) in chunk.iter().zip(outs) {
-            let out = out?;
+        for (k, (d, out)) in chunk.iter().zip(outs).enumerate() {
+            let mut out = out?;
+            if !out.kwic_keyphrases.is_empty() {
+                let ids = std::mem::take(&mut out.kwic_keyphrases);
+                kwic_keyphrases.push((b * BATCH + k, ids));
+            }
             coverage.raw(&out.coverage)?;
             keyness_t.raw(&out.keyness)?;
             vectors.push(out.vector);
@@ -1116,36 +1184,85 @@ pub fn write(
     written.push(t.finish()?);
     drop(pairs);
 
-    // kwic.csv: the spooled lines of the top entities' mentions
+    // kwic.csv: the spooled lines of the top entities' mentions, and the top keyphrases'
+    // occurrences found again in the spooled texts (in parallel batches)
     let mut t = staging.table("kwic.csv", KwicRow::HEADER)?;
     let top_names: FxHashMap<(&str, &str), u32> = top
         .iter()
         .filter(|(it, _)| it.kind == ItemType::Entity)
         .map(|(it, id)| ((it.name, it.label), *id))
         .collect();
-    for (i, d) in docs.iter().enumerate() {
-        if d.entities.iter().all(|e| !top_entity.contains_key(&e.0)) {
-            continue;
-        }
-        let bytes = spools.kwic(i)?;
-        let text = std::str::from_utf8(&bytes).map_err(io::Error::other)?;
-        for line in text.lines() {
-            let f: Vec<&str> = line.split('\t').collect();
-            let [name, label, start, left, matched, right] = f[..] else {
-                return Err(io::Error::other("corrupt kwic spool"));
-            };
-            if !top_names.contains_key(&(name, label)) {
-                continue;
+    let mut kp_docs = kwic_keyphrases.into_iter().peekable();
+    for (b, chunk) in docs.chunks(BATCH).enumerate() {
+        // (document, its entity lines, its text and top keyphrases when it has any)
+        type Work = (usize, Vec<KwicLine>, Option<(String, Vec<u32>)>);
+        let mut work: Vec<Work> = Vec::new();
+        for (k, d) in chunk.iter().enumerate() {
+            let i = b * BATCH + k;
+            let mut lines = Vec::new();
+            if d.entities.iter().any(|e| top_entity.contains_key(&e.0)) {
+                let bytes = spools.kwic(i)?;
+                let text = std::str::from_utf8(&bytes).map_err(io::Error::other)?;
+                for line in text.lines() {
+                    let f: Vec<&str> = line.split('\t').collect();
+                    let [name, label, start, left, matched, right] = f[..] else {
+                        return Err(io::Error::other("corrupt kwic spool"));
+                    };
+                    if !top_names.contains_key(&(name, label)) {
+                        continue;
+                    }
+                    lines.push(KwicLine {
+                        start: start.parse().map_err(io::Error::other)?,
+                        kind: ItemType::Entity,
+                        item: name.to_string(),
+                        left: left.to_string(),
+                        matched: matched.to_string(),
+                        right: right.to_string(),
+                    });
+                }
             }
-            t.row(&KwicRow {
-                doc_id: Text(d.doc_id),
-                item_type: "entity",
-                item: Text(name),
-                left: Text(left),
-                matched: Text(matched),
-                right: Text(right),
-                start: start.parse().map_err(io::Error::other)?,
-            })?;
+            let mut text = None;
+            if kp_docs.peek().is_some_and(|(j, _)| *j == i)
+                && let Some((_, ids)) = kp_docs.next()
+            {
+                let bytes = spools.text(i)?;
+                let s = String::from_utf8(bytes).map_err(io::Error::other)?;
+                text = Some((s, ids));
+            }
+            work.push((i, lines, text));
+        }
+        let done: Vec<Vec<KwicLine>> = pool.install(|| {
+            work.into_par_iter()
+                .map(|(i, mut lines, text)| {
+                    if let Some((text, ids)) = text {
+                        let d = &docs[i];
+                        let wanted: FxHashMap<(u8, &str), &str> = ids
+                            .iter()
+                            .map(|&k| {
+                                let it = &keyphrases.items[k as usize];
+                                ((it.n, it.stem.as_str()), it.shown())
+                            })
+                            .collect();
+                        lines.extend(keyphrase_lines(&text, d.lang, &wanted, settings.kwic_width));
+                    }
+                    lines.sort();
+                    lines
+                })
+                .collect()
+        });
+        for (k, lines) in done.into_iter().enumerate() {
+            let d = &chunk[k];
+            for l in lines {
+                t.row(&KwicRow {
+                    doc_id: Text(d.doc_id),
+                    item_type: l.kind.as_str(),
+                    item: Text(&l.item),
+                    left: Text(&l.left),
+                    matched: Text(&l.matched),
+                    right: Text(&l.right),
+                    start: l.start,
+                })?;
+            }
         }
     }
     written.push(t.finish()?);
