@@ -432,6 +432,14 @@ fn print_summary(s: &Summary) {
         }
     }
     eprintln!("  wrote {}: {}", s.output.display(), s.files.join(", "));
+    // run-wide notes (no path): languages without an NER model, a table not written
+    for d in s
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == newslens::diagnostics::Severity::Info && d.path.is_empty())
+    {
+        eprintln!("  note: {}", d.message);
+    }
 }
 
 fn human_bytes(b: u64) -> String {

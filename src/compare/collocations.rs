@@ -65,7 +65,6 @@ pub fn cooccurrences(seg: &Segmentation, ann: &Annotated, window: usize) -> DocP
 }
 
 /// Corpus pair counts (the reduce).
-#[derive(Default)]
 pub struct Pairs {
     ids: FxHashMap<(&'static str, Box<str>), u32>,
     /// (language, stem) of each id.
@@ -74,9 +73,28 @@ pub struct Pairs {
     pub counts: FxHashMap<(u32, u32), u32>,
     /// Pairs with a count up to this were dropped to bound memory (0: none).
     pub pruned_below: u32,
+    /// Most pairs held ([`PAIR_CAP`]).
+    cap: usize,
+}
+
+impl Default for Pairs {
+    fn default() -> Self {
+        Pairs::with_cap(PAIR_CAP)
+    }
 }
 
 impl Pairs {
+    /// Empty counts that hold at most `cap` pairs.
+    pub fn with_cap(cap: usize) -> Self {
+        Pairs {
+            ids: FxHashMap::default(),
+            names: Vec::new(),
+            counts: FxHashMap::default(),
+            pruned_below: 0,
+            cap,
+        }
+    }
+
     fn id(&mut self, lang: &'static str, stem: &str) -> u32 {
         if let Some(&id) = self.ids.get(&(lang, Box::from(stem))) {
             return id;
@@ -96,7 +114,7 @@ impl Pairs {
                 .entry((ids[a as usize], ids[b as usize]))
                 .or_default() += c;
         }
-        while self.counts.len() > PAIR_CAP {
+        while self.counts.len() > self.cap {
             self.pruned_below += 1;
             let floor = self.pruned_below;
             self.counts.retain(|_, c| *c > floor);
@@ -153,5 +171,14 @@ mod tests {
         p.add("fra", &d);
         assert_eq!(p.counts.len(), 2);
         assert_eq!(p.counts.values().copied().max(), Some(2));
+        assert_eq!(p.pruned_below, 0);
+        // past the cap the rarest pairs go: the eng pair (2) stays, the fra one (1) is dropped
+        let mut small = Pairs::with_cap(1);
+        small.add("eng", &d);
+        small.add("eng", &d);
+        small.add("fra", &d);
+        assert_eq!(small.counts.len(), 1);
+        assert_eq!(small.counts.values().copied().collect::<Vec<_>>(), [2]);
+        assert_eq!(small.pruned_below, 1);
     }
 }
