@@ -42,7 +42,8 @@ OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
   coverage.csv      item_type, item, label, doc_id, mentions, first_start
                     — which article mentions which item: item_type = entity (the top
                     --coverage-entities by articles; label PER, ORG, ...), keyphrase (the top
-                    --coverage-keyphrases by articles listing them first in keywords.csv) or
+                    --coverage-keyphrases by listed^2 / docs, listed = articles listing
+                    them in keywords.csv, first method) or
                     term (the top --coverage-terms one-word terms by articles); one row per item
                     per article mentioning it, by doc_id, item_type, mentions (descending);
                     first_start = offset of the first mention
@@ -218,7 +219,8 @@ struct RunArgs {
     /// Entities in coverage.csv: the top N by articles mentioning them.
     #[arg(long, value_name = "N", default_value_t = 500)]
     coverage_entities: usize,
-    /// Keyphrases in coverage.csv: the top N by articles listing them in keywords.csv.
+    /// Keyphrases in coverage.csv: the top N by listed^2 / docs (articles listing them in
+    /// keywords.csv, squared, over articles mentioning them).
     #[arg(long, value_name = "N", default_value_t = 200)]
     coverage_keyphrases: usize,
     /// One-word terms in coverage.csv: the top N by articles.

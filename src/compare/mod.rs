@@ -90,7 +90,7 @@ pub struct Settings {
     pub enabled: bool,
     /// Entities in `coverage.csv`: the top N by documents (`--coverage-entities`).
     pub entities: usize,
-    /// Keyphrases in `coverage.csv`: the top N by documents listing them (`--coverage-keyphrases`).
+    /// Keyphrases in `coverage.csv`: the top N by listed² / docs (`--coverage-keyphrases`).
     pub keyphrases: usize,
     /// Terms in `coverage.csv`: the top N one-word terms by documents (`--coverage-terms`).
     pub terms: usize,
@@ -786,10 +786,20 @@ pub fn write(
             .map_or((0, 0), |t| (t.docs, t.count))
     };
     let mut kp_order: Vec<u32> = (0..keyphrases.items.len() as u32).collect();
+    // by listed² / docs: listed by many articles, and by a large share of those mentioning it
+    // (a word such as `said`, listed by many but mentioned by nearly all, ranks low)
+    let kp_score = |k: &Keyphrase| {
+        (
+            k.listed as u128 * k.listed as u128,
+            kp_stats(k).0.max(1) as u128,
+        )
+    };
     kp_order.sort_by(|&a, &b| {
         let (x, y) = (&keyphrases.items[a as usize], &keyphrases.items[b as usize]);
-        y.listed
-            .cmp(&x.listed)
+        let ((xn, xd), (yn, yd)) = (kp_score(x), kp_score(y));
+        (yn * xd)
+            .cmp(&(xn * yd))
+            .then(y.listed.cmp(&x.listed))
             .then(kp_stats(y).cmp(&kp_stats(x)))
             .then_with(|| x.shown().cmp(y.shown()))
             .then(x.lang.cmp(y.lang))
