@@ -1,4 +1,5 @@
 //! newslens: a folder of news articles in, spreadsheet-ready tables out.
+pub mod compare;
 pub mod decode;
 pub mod diagnostics;
 pub mod input;
