@@ -4,7 +4,9 @@
 //! terms in more than half of the documents left out, the top [`VECTOR_TERMS`] kept, L2-normalised);
 //! gives for each document its `k` most similar others ([`neighbours`]). Pairs are found
 //! through an inverted index over the kept terms, so only documents sharing a term are ever
-//! compared and memory is the vocabulary plus the pruned vectors — never N². Documents run in
+//! compared and memory is the vocabulary plus the pruned vectors — never N²; posting lists
+//! longer than [`POSTING_LIMIT`] are cut to the documents where the term weighs most, so
+//! time stays linear in the corpus too. Documents run in
 //! parallel; ties are broken by document order (`doc_id`), so the result does not depend on
 //! the number of threads.
 
@@ -55,22 +57,40 @@ pub fn max_df(n_docs: u64) -> u64 {
     (n_docs / 2).max(1)
 }
 
+/// Longest posting list walked per term: past it, only the documents where the term weighs
+/// most. Keeps the search linear in the corpus (at most 100 × this many accumulations per
+/// document); corpora where no kept term is in more documents than this are searched exactly.
+pub const POSTING_LIMIT: usize = 2000;
+
 /// For each document, its `k` most similar other documents as (index, cosine), most similar
 /// first; ties by index. Documents with no shared kept term are never listed.
+///
+/// Candidates come from the inverted index with each posting list cut to the
+/// [`POSTING_LIMIT`] documents where the term weighs most (ties by document); the best
+/// `4k` candidates are then scored exactly (the full dot product of the two vectors), so every
+/// cosine written is exact and only a neighbour found through no uncut list can be missed.
 pub fn neighbours(
     pool: &rayon::ThreadPool,
     vectors: &[Vector],
     vocabulary: usize,
     k: usize,
 ) -> Vec<Vec<(u32, f64)>> {
-    // inverted index: term → (document, weight), documents in order
+    // inverted index: term → (document, weight)
     let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocabulary];
     for (d, v) in vectors.iter().enumerate() {
         for &(t, w) in v {
             postings[t as usize].push((d as u32, w));
         }
     }
+    for p in &mut postings {
+        if p.len() > POSTING_LIMIT {
+            p.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            p.truncate(POSTING_LIMIT);
+            p.shrink_to_fit();
+        }
+    }
     let n = vectors.len();
+    let by = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     pool.install(|| {
         (0..n)
             .into_par_iter()
@@ -95,11 +115,15 @@ pub fn neighbours(
                     }
                     touched.clear();
                     best.retain(|x| x.1 > 0.0);
-                    let by =
-                        |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-                    if best.len() > k && k > 0 {
-                        best.select_nth_unstable_by(k - 1, by);
-                        best.truncate(k);
+                    let shortlist = k.saturating_mul(4).max(k);
+                    if best.len() > shortlist && shortlist > 0 {
+                        best.select_nth_unstable_by(shortlist - 1, by);
+                        best.truncate(shortlist);
+                    }
+                    // exact cosines for the shortlist (equal to the index's where no list
+                    // was cut: the same products summed in the same order)
+                    for b in &mut best {
+                        b.1 = dot(&vectors[d], &vectors[b.0 as usize]);
                     }
                     best.sort_by(by);
                     best.truncate(k);
@@ -110,6 +134,23 @@ pub fn neighbours(
             )
             .collect()
     })
+}
+
+/// The dot product of two vectors sorted by term id, summed in `a`'s term order.
+fn dot(a: &Vector, b: &Vector) -> f64 {
+    let (mut i, mut j, mut sum) = (0, 0, 0f64);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 as f64 * b[j].1 as f64;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
 }
 
 #[cfg(test)]
@@ -152,5 +193,30 @@ mod tests {
         assert!(nb[3].is_empty());
         // k = 1 keeps the best only
         assert_eq!(neighbours(&pool, &vectors, 4, 1)[0], vec![nb[0][0]]);
+    }
+
+    #[test]
+    fn long_posting_lists_are_cut_and_cosines_stay_exact() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        // every document shares term 0; pairs (2i, 2i+1) also share a rare term
+        let n = POSTING_LIMIT + 500;
+        let vectors: Vec<Vector> = (0..n)
+            .map(|d| {
+                let w0 = 0.2 + 0.5 * (d % 7) as f32 / 7.0;
+                let w1 = (1.0 - w0 * w0).sqrt();
+                vec![(0, w0), (1 + (d / 2) as u32, w1)]
+            })
+            .collect();
+        let nb = neighbours(&pool, &vectors, 1 + n / 2 + 1, 3);
+        for (d, list) in nb.iter().enumerate() {
+            let twin = (d ^ 1) as u32;
+            assert_eq!(list[0].0, twin, "document {d}");
+            for &(o, c) in list {
+                assert_eq!(c, dot(&vectors[d], &vectors[o as usize]));
+            }
+        }
     }
 }
