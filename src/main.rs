@@ -124,6 +124,11 @@ struct RunArgs {
     /// Language of every article (ISO 639-3 like eng, fra, deu; or 639-1), skipping detection.
     #[arg(long, value_name = "CODE")]
     lang: Option<String>,
+    /// Candidate languages for detection (comma-separated ISO 639-3 or 639-1 codes, e.g.
+    /// eng,fra,deu): restricting them to the languages a corpus can contain raises accuracy,
+    /// above all on short texts. Ignored with --lang.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    languages: Vec<String>,
     /// Also write these large tables (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "TABLES")]
     emit: Vec<Emit>,
@@ -192,6 +197,22 @@ fn main() -> ExitCode {
         },
         None => None,
     };
+    let mut codes = Vec::new();
+    for code in &args.languages {
+        match newslens::language::parse_code(code) {
+            Some(c) => codes.push(c),
+            None => {
+                return fail(format!(
+                    "--languages {code}: unknown language code; use ISO 639-3 codes such as eng,fra,deu,spa,zho"
+                ));
+            }
+        }
+    }
+    let languages = if codes.is_empty() {
+        None
+    } else {
+        newslens::language::Detector::new(&codes)
+    };
     let delimiter = match args.delimiter {
         Some(c) if c.is_ascii() => Some(c as u8),
         Some(c) => {
@@ -222,6 +243,7 @@ fn main() -> ExitCode {
         jobs: args.jobs,
         pipeline: Options {
             lang,
+            languages,
             emit_tokens: args.emit.contains(&Emit::Tokens),
             emit_sentences: args.emit.contains(&Emit::Sentences),
             keywords: args.keywords,

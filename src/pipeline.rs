@@ -17,7 +17,7 @@
 
 use crate::input::Document;
 use crate::keywords::{DocKeywords, Method};
-use crate::language::{LangInfo, detect_language, parse_code};
+use crate::language::{Detector, LangInfo, detect_language, parse_code};
 use crate::lexicon::{Annotated, Lexicon, annotate};
 use crate::ner::gazetteer::Gazetteer;
 use crate::ner::{DocEntities, extract};
@@ -32,6 +32,8 @@ use std::time::{Duration, Instant};
 pub struct Options {
     /// Language for every document, skipping detection (`--lang`).
     pub lang: Option<&'static str>,
+    /// Candidate languages for detection (`--languages`); `None` = all.
+    pub languages: Option<Detector>,
     /// Encode `tokens.csv` rows.
     pub emit_tokens: bool,
     /// Encode `sentences.csv` rows.
@@ -59,6 +61,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             lang: None,
+            languages: None,
             emit_tokens: false,
             emit_sentences: false,
             max_n: crate::terms::MAX_N,
@@ -167,7 +170,10 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
             .or_else(|| doc.language.as_deref().and_then(parse_code));
         match given {
             Some(code) => LangInfo::fixed(code),
-            None => detect_language(&text),
+            None => match &opts.languages {
+                Some(d) => d.detect(&text),
+                None => detect_language(&text),
+            },
         }
     });
     let seg = timed(&mut times.segment, || segment(&text, lang.code));
