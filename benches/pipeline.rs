@@ -43,12 +43,28 @@ fn stages(c: &mut Criterion) {
         })
     });
 
+    // whole articles (the seed and the 143 Wikinews files; the PUD items are single
+    // sentences) stay on the fast path: >= 20 MB/s
+    let articles: Vec<&Document> = docs.iter().filter(|d| d.line.is_none()).collect();
+    let article_bytes: usize = articles.iter().map(|d| d.text.len()).sum();
+    g.throughput(Throughput::Bytes(article_bytes as u64));
+    g.bench_function("language (whole articles)", |b| {
+        b.iter(|| {
+            let n = articles
+                .iter()
+                .filter(|d| matches!(detect_language(black_box(&d.text)).code, "eng" | "fra"))
+                .count();
+            assert_eq!(n, 1 + 43 + 100, "articles in English or French");
+        })
+    });
+    g.throughput(Throughput::Bytes(bytes as u64));
+
     let tokens: usize = docs
         .iter()
         .zip(&langs)
         .map(|(d, l)| segment(&d.text, l).tokens.len())
         .sum();
-    assert!((140_000..200_000).contains(&tokens), "tokens: {tokens}");
+    assert!((130_000..200_000).contains(&tokens), "tokens: {tokens}");
     g.bench_function("segment", |b| {
         b.iter(|| {
             let n: usize = docs
