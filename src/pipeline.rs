@@ -17,7 +17,7 @@
 
 use crate::input::Document;
 use crate::keywords::{DocKeywords, Method};
-use crate::language::{Detector, LangInfo, detect_language, parse_code};
+use crate::language::{Detector, LangInfo, parse_code};
 use crate::lexicon::{Annotated, Lexicon, annotate};
 use crate::ner::gazetteer::Gazetteer;
 use crate::ner::{DocEntities, extract};
@@ -125,6 +125,8 @@ pub struct Analysis {
     pub doc: Document,
     /// Its language.
     pub lang: LangInfo,
+    /// Its languages by share of letters, per paragraph (`eng:0.86;zho:0.14`).
+    pub languages: String,
     /// Bytes of text.
     pub bytes: u64,
     /// Unicode code points of text.
@@ -164,16 +166,21 @@ fn timed<T>(slot: &mut Duration, f: impl FnOnce() -> T) -> T {
 pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
     let mut times = StageTimes::default();
     let text = std::mem::take(&mut doc.text);
-    let lang = timed(&mut times.language, || {
+    let (lang, languages) = timed(&mut times.language, || {
         let given = opts
             .lang
             .or_else(|| doc.language.as_deref().and_then(parse_code));
+        let detector = opts
+            .languages
+            .as_ref()
+            .unwrap_or_else(|| Detector::shared());
         match given {
-            Some(code) => LangInfo::fixed(code),
-            None => match &opts.languages {
-                Some(d) => d.detect(&text),
-                None => detect_language(&text),
-            },
+            Some(code) => (LangInfo::fixed(code), format!("{code}:1.00")),
+            None => {
+                let lang = detector.detect(&text);
+                let shares = detector.shares(&text, &lang);
+                (lang, shares)
+            }
         }
     });
     let seg = timed(&mut times.segment, || segment(&text, lang.code));
@@ -218,6 +225,7 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
         .collect();
     Analysis {
         lang,
+        languages,
         bytes: text.len() as u64,
         chars: text.chars().count() as u64,
         sentences: seg.sentences.len() as u64,
