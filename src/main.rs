@@ -15,8 +15,9 @@ use std::process::ExitCode;
 const OUTPUTS: &str = "\
 OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
   documents.csv     doc_id, source, title, published, language, language_confidence, chars,
-                    sentences, tokens, words, unique_terms, language_reliable, url, path, line
-                    — one row per article, sorted by doc_id
+                    sentences, tokens, words, unique_terms, language_reliable, languages, url,
+                    path, line — one row per article, sorted by doc_id; languages = shares
+                    of letters per paragraph, largest first (eng:0.86;zho:0.14)
   terms.csv         doc_id, term, stem, n, count, tf, df, idf, tfidf
                     — content terms (n = 1, 2, 3 words) per article, by doc_id then count
   keywords.csv      doc_id, method, rank, keyword, score, count, first_start

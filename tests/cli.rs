@@ -892,3 +892,44 @@ fn keyword_options() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn languages_option_restricts_candidates_and_languages_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("items.jsonl");
+    let en = "The Ministry of State Security has issued a call for citizens to report spies, saying that foreign intelligence agencies have stepped up their activities in the country.";
+    let zh = "国家安全部呼吁公民积极参与反间谍工作。国家安全部呼吁公民积极参与反间谍工作。";
+    fs::write(
+        &input,
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "word", "text": "sentences"}),
+            serde_json::json!({"id": "mixed", "text": format!("{en}\n\n{zh}")}),
+        ),
+    )
+    .unwrap();
+    let lang = |args: &[&str]| {
+        let out = dir.path().join("out");
+        newslens()
+            .args(["run", "-q", "-o"])
+            .arg(&out)
+            .arg(&input)
+            .args(args)
+            .assert()
+            .code(0);
+        rows(&out.join("documents.csv"))
+    };
+    let all = lang(&[]);
+    assert_eq!(all[0]["doc_id"], "mixed");
+    assert_eq!(all[0]["language"], "eng");
+    assert!(all[0]["languages"].starts_with("eng:0."), "{all:?}");
+    assert!(all[0]["languages"].contains(";zho:0."), "{all:?}");
+    assert_eq!(all[1]["languages"], format!("{}:1.00", all[1]["language"]));
+    // among German and French only, "sentences" is French
+    let restricted = lang(&["--languages", "deu,fr"]);
+    assert_eq!(restricted[1]["language"], "fra");
+    newslens()
+        .args(["run", "seeds", "--languages", "eng,xx-klingon"])
+        .assert()
+        .code(2);
+}
