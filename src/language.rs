@@ -18,11 +18,11 @@
 //! Both paths first apply a CJK script rule (Chinese, Japanese or Korean when those characters
 //! make up most of the letters).
 
+use crate::lexicon::Lexicon;
 use lingua::Language;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
-use crate::lexicon::Lexicon;
+use std::sync::{Arc, OnceLock, RwLock};
 use whatlang::{Lang, Script};
 
 /// How much of a document the fast path reads first: about 80 words, where whatlang is
@@ -37,6 +37,17 @@ pub const SHORT_CHARS: usize = 200;
 
 /// How many characters the accurate path reads.
 pub const LINGUA_CHARS: usize = 400;
+
+/// How many of whatlang's best candidates lingua weighs on the accurate path, for texts of at
+/// least [`SHORTLIST_MIN_CHARS`] characters. On the lingua-rs sentences (mean of 24 languages)
+/// accuracy stays at 0.978 (0.9780 against 0.9782 with every language) for two thirds of the
+/// instructions; on word pairs and single words whatlang's shortlist misses the right language
+/// too often (eight candidates: 0.885 and 0.723 against 0.915 and 0.764), so those texts are
+/// weighed against every candidate.
+pub const SHORTLIST: usize = 8;
+
+/// Texts shorter than this (in characters) are weighed against every candidate.
+pub const SHORTLIST_MIN_CHARS: usize = 60;
 
 /// The language of one document.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,6 +99,50 @@ fn lingua_code(lang: Language) -> &'static str {
     CODES.get_or_init(|| lingua_table().iter().map(|&(c, l)| (l, c)).collect())[&lang]
 }
 
+/// The bit set over [`lingua_table`] of those of `codes` lingua knows.
+fn lingua_mask(codes: &[&str]) -> u128 {
+    let t = lingua_table();
+    codes
+        .iter()
+        .filter_map(|c| t.binary_search_by_key(c, |(code, _)| *code).ok())
+        .fold(0, |m, i| m | 1 << i)
+}
+
+/// The languages of `set` whatlang does not know.
+fn lingua_only(set: u128) -> u128 {
+    lingua_table()
+        .iter()
+        .enumerate()
+        .filter(|(_, (code, _))| whatlang_lang(code).is_none())
+        .fold(0, |m, (i, _)| m | 1 << i)
+        & set
+}
+
+/// A lingua detector over the languages of `set`, built once per set and shared. Building
+/// one is cheap: the models are loaded lazily, once per language, and shared by all detectors
+/// (they are read in place from the executable).
+fn lingua_detector(set: u128) -> Arc<lingua::LanguageDetector> {
+    static DETECTORS: OnceLock<RwLock<HashMap<u128, Arc<lingua::LanguageDetector>>>> =
+        OnceLock::new();
+    let cache = DETECTORS.get_or_init(Default::default);
+    if let Some(d) = cache.read().unwrap().get(&set) {
+        return d.clone();
+    }
+    let langs: Vec<Language> = lingua_table()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| set & (1 << i) != 0)
+        .map(|(_, (_, l))| *l)
+        .collect();
+    let d = Arc::new(lingua::LanguageDetectorBuilder::from_languages(&langs).build());
+    let mut cache = cache.write().unwrap();
+    // a detector is small (its language sets), but the shortlists of a varied corpus are many
+    if cache.len() >= 4096 {
+        return d;
+    }
+    cache.entry(set).or_insert(d).clone()
+}
+
 fn lingua_language(code: &str) -> Option<Language> {
     let t = lingua_table();
     t.binary_search_by_key(&code, |(c, _)| *c)
@@ -101,6 +156,10 @@ pub struct Detector {
     /// The candidates (ISO 639-3), or `None` for all.
     candidates: Option<Vec<&'static str>>,
     whatlang: Option<whatlang::Detector>,
+    /// lingua's languages among the candidates (bits over [`lingua_table`]).
+    lingua_set: u128,
+    /// Those of them whatlang does not know, so that its shortlist cannot name them.
+    lingua_only: u128,
     lingua: Arc<lingua::LanguageDetector>,
 }
 
@@ -122,10 +181,16 @@ impl Detector {
     /// The detector over all languages, built once per process.
     pub fn shared() -> &'static Detector {
         static ALL: OnceLock<Detector> = OnceLock::new();
-        ALL.get_or_init(|| Detector {
-            candidates: None,
-            whatlang: Some(whatlang::Detector::new()),
-            lingua: Arc::new(lingua::LanguageDetectorBuilder::from_all_languages().build()),
+        ALL.get_or_init(|| {
+            let all = lingua_table().iter().map(|(c, _)| *c).collect::<Vec<_>>();
+            let lingua_set = lingua_mask(&all);
+            Detector {
+                candidates: None,
+                whatlang: Some(whatlang::Detector::new()),
+                lingua_set,
+                lingua_only: lingua_only(lingua_set),
+                lingua: lingua_detector(lingua_set),
+            }
         })
     }
 
@@ -142,14 +207,18 @@ impl Detector {
         }
         // lingua needs at least one language; with none of its languages it only ever runs on
         // text whatlang already answered for
-        let lingua = if lingua_langs.is_empty() {
-            Detector::shared().lingua.clone()
+        let (lingua_set, lingua) = if lingua_langs.is_empty() {
+            let d = Detector::shared();
+            (d.lingua_set, d.lingua.clone())
         } else {
-            Arc::new(lingua::LanguageDetectorBuilder::from_languages(&lingua_langs).build())
+            let set = lingua_mask(&codes);
+            (set, lingua_detector(set))
         };
         Some(Detector {
             whatlang: (!whatlang_langs.is_empty())
                 .then(|| whatlang::Detector::with_allowlist(whatlang_langs)),
+            lingua_set,
+            lingua_only: lingua_only(lingua_set),
             lingua,
             candidates: Some(codes),
         })
@@ -270,15 +339,46 @@ impl Detector {
         self.candidates.as_ref().is_none_or(|c| c.contains(&code))
     }
 
+    /// The languages lingua weighs for `sample`, when whatlang can narrow them down: in a script
+    /// that several languages share (Latin, Cyrillic, Arabic, Devanagari), whatlang's
+    /// [`SHORTLIST`] best-scoring candidates, plus the candidates only lingua knows. lingua's
+    /// cost grows with the number of languages it weighs (its 1- to 5-gram look-ups), while
+    /// whatlang scores every language of a script in microseconds. `None`: all candidates
+    /// (other scripts, which lingua's rules settle without n-grams).
+    fn shortlist(&self, sample: &str) -> Option<u128> {
+        if sample.chars().nth(SHORTLIST_MIN_CHARS).is_none() {
+            return None;
+        }
+        let raw = whatlang::dev::raw_detect(sample);
+        let Some(whatlang::dev::RawLangInfo::MultiScript(combined)) = raw.lang_info else {
+            return None;
+        };
+        let mut set = self.lingua_only;
+        let mut taken = 0;
+        for (lang, _) in &combined.scores {
+            let bit = lingua_mask(&[iso639_3(*lang)]) & self.lingua_set;
+            if bit != 0 {
+                set |= bit;
+                taken += 1;
+                if taken == SHORTLIST {
+                    break;
+                }
+            }
+        }
+        (set.count_ones() >= 2).then_some(set)
+    }
+
     /// The accurate path: lingua on the first [`LINGUA_CHARS`] characters.
     fn accurate(&self, sample: &str) -> LangInfo {
         let end = sample
             .char_indices()
             .nth(LINGUA_CHARS)
             .map_or(sample.len(), |(i, _)| i);
-        let values = self
-            .lingua
-            .compute_language_confidence_values(&sample[..end]);
+        let sample = &sample[..end];
+        let values = match self.shortlist(sample) {
+            Some(set) => lingua_detector(set).compute_language_confidence_values(sample),
+            None => self.lingua.compute_language_confidence_values(sample),
+        };
         match values.first() {
             Some(&(lang, conf)) if conf > 0.0 => LangInfo {
                 code: lingua_code(lang),
