@@ -22,6 +22,7 @@ use crate::lexicon::Lexicon;
 use lingua::Language;
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
 use std::sync::{Arc, OnceLock, RwLock};
 use whatlang::{Lang, Script};
 
@@ -281,37 +282,70 @@ impl Detector {
         out
     }
 
-    /// Languages of a document by share of its letters, per paragraph (blocks between blank
-    /// lines, or lines when there are none), formatted for `documents.csv` as `eng:0.86;zho:0.14`
-    /// (largest share first). `doc` is the document's language: paragraphs shorter than
-    /// [`SHORT_CHARS`] take it unless the CJK rule says otherwise, longer ones get whatlang on
-    /// their first [`SAMPLE_BYTES`] and keep `doc` when that is not reliable, so this costs about
-    /// one fast-path call per long paragraph.
+    /// Languages of a document by share of its letters, per paragraph (see [`Detector::parts`]),
+    /// formatted for `documents.csv` as `eng:0.86;zho:0.14` (largest share first).
     pub fn shares(&self, text: &str, doc: &LangInfo) -> String {
+        self.parts_and_shares(text, doc).1
+    }
+
+    /// [`Detector::parts`] and [`Detector::shares`] at the cost of one.
+    pub fn parts_and_shares(
+        &self,
+        text: &str,
+        doc: &LangInfo,
+    ) -> (Vec<(Range<usize>, &'static str)>, String) {
+        let paragraphs = self.paragraphs(text, doc);
+        let mut letters: Vec<(&'static str, usize)> = Vec::new();
+        for (_, code, n) in &paragraphs {
+            match letters.iter_mut().find(|(c, _)| c == code) {
+                Some((_, m)) => *m += n,
+                None => letters.push((code, *n)),
+            }
+        }
+        (
+            merge_parts(text, doc, paragraphs),
+            format_shares(&letters, doc.code),
+        )
+    }
+
+    /// The document cut into consecutive parts of one language each (byte ranges covering the
+    /// whole text), for segmenting and stemming each in its own language: paragraphs (blocks
+    /// between blank lines, or lines when there are none) with their languages, neighbours of
+    /// one language merged. `doc` is the document's language: paragraphs shorter than
+    /// [`SHORT_CHARS`] take it unless the CJK rule says otherwise, longer ones get whatlang on
+    /// their first [`SAMPLE_BYTES`] and keep `doc` when that is not reliable, so this costs
+    /// about one fast-path call per long paragraph. A document in one language is one part.
+    pub fn parts(&self, text: &str, doc: &LangInfo) -> Vec<(Range<usize>, &'static str)> {
+        merge_parts(text, doc, self.paragraphs(text, doc))
+    }
+
+    /// Paragraphs with letters: (byte range, language, letters).
+    fn paragraphs(&self, text: &str, doc: &LangInfo) -> Vec<(Range<usize>, &'static str, usize)> {
         let blank_lines =
             text.lines().any(|l| l.trim().is_empty()) && text.lines().any(|l| !l.trim().is_empty());
-        let mut paragraphs: Vec<&str> = Vec::new();
-        if blank_lines {
-            let mut start = None;
-            let mut pos = 0;
-            for line in text.split_inclusive('\n') {
+        let mut spans: Vec<Range<usize>> = Vec::new();
+        let mut start = None;
+        let mut pos = 0;
+        for line in text.split_inclusive('\n') {
+            if blank_lines {
                 if line.trim().is_empty() {
                     if let Some(s) = start.take() {
-                        paragraphs.push(&text[s..pos]);
+                        spans.push(s..pos);
                     }
                 } else if start.is_none() {
                     start = Some(pos);
                 }
-                pos += line.len();
+            } else {
+                spans.push(pos..pos + line.len());
             }
-            if let Some(s) = start {
-                paragraphs.push(&text[s..]);
-            }
-        } else {
-            paragraphs.extend(text.lines());
+            pos += line.len();
         }
-        let mut letters: Vec<(&'static str, usize)> = Vec::new();
-        for p in paragraphs {
+        if let Some(s) = start {
+            spans.push(s..text.len());
+        }
+        let mut out = Vec::with_capacity(spans.len());
+        for range in spans {
+            let p = &text[range.clone()];
             let n = p.chars().filter(|c| c.is_alphabetic()).count();
             if n == 0 {
                 continue;
@@ -327,12 +361,9 @@ impl Detector {
                     .filter(|i| i.is_reliable())
                     .map_or(doc.code, |i| iso639_3(i.lang())),
             };
-            match letters.iter_mut().find(|(c, _)| *c == code) {
-                Some((_, m)) => *m += n,
-                None => letters.push((code, n)),
-            }
+            out.push((range, code, n));
         }
-        format_shares(&letters, doc.code)
+        out
     }
 
     fn allows(&self, code: &str) -> bool {
@@ -346,9 +377,7 @@ impl Detector {
     /// whatlang scores every language of a script in microseconds. `None`: all candidates
     /// (other scripts, which lingua's rules settle without n-grams).
     fn shortlist(&self, sample: &str) -> Option<u128> {
-        if sample.chars().nth(SHORTLIST_MIN_CHARS).is_none() {
-            return None;
-        }
+        sample.chars().nth(SHORTLIST_MIN_CHARS)?;
         let raw = whatlang::dev::raw_detect(sample);
         let Some(whatlang::dev::RawLangInfo::MultiScript(combined)) = raw.lang_info else {
             return None;
@@ -388,6 +417,30 @@ impl Detector {
             _ => LangInfo::UNDETERMINED,
         }
     }
+}
+
+/// Consecutive parts covering `text` from its paragraphs, neighbours of one language merged.
+fn merge_parts(
+    text: &str,
+    doc: &LangInfo,
+    paragraphs: Vec<(Range<usize>, &'static str, usize)>,
+) -> Vec<(Range<usize>, &'static str)> {
+    let mut parts: Vec<(Range<usize>, &'static str)> = Vec::new();
+    for (range, code, _) in paragraphs {
+        match parts.last_mut() {
+            Some((_, c)) if *c == code => {}
+            Some((r, _)) => {
+                r.end = range.start;
+                parts.push((range, code));
+            }
+            None => parts.push((0..range.end, code)),
+        }
+    }
+    match parts.first_mut() {
+        Some(_) => parts.last_mut().unwrap().0.end = text.len(),
+        None => parts.push((0..text.len(), doc.code)),
+    }
+    parts
 }
 
 /// `eng:0.86;zho:0.14` from letters per language, largest share first (then by code); shares
@@ -643,6 +696,14 @@ mod tests {
             "{got}"
         );
         assert_eq!(d.shares("", &LangInfo::UNDETERMINED), "und:1.00");
+        // parts cover the text, one per run of paragraphs in one language
+        let parts = d.parts(&mixed, &d.detect(&mixed));
+        assert_eq!(
+            parts,
+            [(0..en.len() + 2, "eng"), (en.len() + 2..mixed.len(), "zho")]
+        );
+        assert_eq!(d.parts(en, &doc), [(0..en.len(), "eng")]);
+        assert_eq!(d.parts("", &LangInfo::UNDETERMINED), [(0..0, "und")]);
         assert_eq!(
             format_shares(&[("zho", 14), ("eng", 86)], "eng"),
             "eng:0.86;zho:0.14"

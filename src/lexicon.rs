@@ -297,42 +297,55 @@ impl Annotated {
 
 /// Lower-cases, stems and flags every token of `text`.
 pub fn annotate(text: &str, tokens: &[Token], lexicon: &Lexicon) -> Annotated {
+    annotate_parts(text, tokens, &[(0, lexicon)])
+}
+
+/// [`annotate`] for a document in several languages: `parts` gives, in token order, the index
+/// of the first token each lexicon applies to (the first at 0).
+pub fn annotate_parts(text: &str, tokens: &[Token], parts: &[(usize, &Lexicon)]) -> Annotated {
     let mut out = Annotated {
         token_forms: Vec::with_capacity(tokens.len()),
         ..Annotated::default()
     };
-    // keyed by (kind, original text): the same word is looked up once per document
-    let mut seen: FxHashMap<(TokenKind, &str), u32> = FxHashMap::default();
+    // keyed by (language, kind, original text): the same word is looked up once per document
+    let mut seen: FxHashMap<(&str, TokenKind, &str), u32> = FxHashMap::default();
     let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
-    for t in tokens {
+    let mut part = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        while parts.get(part + 1).is_some_and(|(first, _)| *first <= i) {
+            part += 1;
+        }
+        let lexicon = parts[part].1;
         let surface = &text[t.start..t.end];
-        let id = *seen.entry((t.kind, surface)).or_insert_with(|| {
-            let lower = crate::normalize::lower(surface);
-            let (stem, stopword, content) = match t.kind {
-                TokenKind::Word => {
-                    // elided words (French l', qu') are listed without their apostrophe
-                    let stop = lexicon.is_stopword(&lower)
-                        || lower
-                            .strip_suffix('\'')
-                            .is_some_and(|w| lexicon.is_stopword(w));
-                    (lexicon.stem(&lower).into_owned(), stop, !stop)
-                }
-                TokenKind::Handle | TokenKind::Hashtag => (lower.clone(), false, true),
-                _ => (lower.clone(), false, false),
-            };
-            let next = stem_ids.len() as u32;
-            let stem_id = *stem_ids.entry(stem).or_insert_with_key(|s| {
-                out.stems.push(s.clone());
-                next
+        let id = *seen
+            .entry((lexicon.code, t.kind, surface))
+            .or_insert_with(|| {
+                let lower = crate::normalize::lower(surface);
+                let (stem, stopword, content) = match t.kind {
+                    TokenKind::Word => {
+                        // elided words (French l', qu') are listed without their apostrophe
+                        let stop = lexicon.is_stopword(&lower)
+                            || lower
+                                .strip_suffix('\'')
+                                .is_some_and(|w| lexicon.is_stopword(w));
+                        (lexicon.stem(&lower).into_owned(), stop, !stop)
+                    }
+                    TokenKind::Handle | TokenKind::Hashtag => (lower.clone(), false, true),
+                    _ => (lower.clone(), false, false),
+                };
+                let next = stem_ids.len() as u32;
+                let stem_id = *stem_ids.entry(stem).or_insert_with_key(|s| {
+                    out.stems.push(s.clone());
+                    next
+                });
+                out.forms.push(Form {
+                    lower,
+                    stem: stem_id,
+                    stopword,
+                    content,
+                });
+                (out.forms.len() - 1) as u32
             });
-            out.forms.push(Form {
-                lower,
-                stem: stem_id,
-                stopword,
-                content,
-            });
-            (out.forms.len() - 1) as u32
-        });
         out.token_forms.push(id);
     }
     out

@@ -118,6 +118,30 @@ pub fn segment(text: &str, lang: &str) -> Segmentation {
     Segmentation { tokens, sentences }
 }
 
+/// Splits `text` into sentences and tokens part by part, each part (consecutive byte ranges
+/// covering the text) with its own language: a mixed-language document's paragraphs. A sentence
+/// never crosses from one part into the next.
+pub fn segment_parts(text: &str, parts: &[(Range<usize>, &str)]) -> Segmentation {
+    let mut out = Segmentation::default();
+    for (range, lang) in parts {
+        let seg = segment(&text[range.clone()], lang);
+        let (t0, s0) = (out.tokens.len(), out.sentences.len() as u32);
+        out.tokens.extend(seg.tokens.into_iter().map(|t| Token {
+            start: t.start + range.start,
+            end: t.end + range.start,
+            sentence: t.sentence + s0,
+            ..t
+        }));
+        out.sentences
+            .extend(seg.sentences.into_iter().map(|s| Sentence {
+                start: s.start + range.start,
+                end: s.end + range.start,
+                tokens: s.tokens.start + t0..s.tokens.end + t0,
+            }));
+    }
+    out
+}
+
 /// Tokens of `text` (sentence indices left at 0).
 pub fn tokenize(text: &str, lang: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 5 + 1);
@@ -158,18 +182,20 @@ fn jieba() -> &'static jieba_rs::Jieba {
     JIEBA.get_or_init(jieba_rs::Jieba::new)
 }
 
+/// A word segmenter for a run of Han (and kana) characters: pushes the words of `text[s..e]`.
+type Words = fn(&str, usize, usize, &mut Vec<Token>);
+
 /// One run of text without white space. In Chinese text, runs of Han characters are split
 /// into words by jieba, in Japanese text runs of Han and kana by TinySegmenter (UAX #29 would
 /// make every character a word); the rest goes on below.
 fn chunk(text: &str, s: usize, e: usize, rules: &Rules, out: &mut Vec<Token>) {
-    let (in_run, words): (fn(char) -> bool, fn(&str, usize, usize, &mut Vec<Token>)) =
-        if rules.chinese {
-            (is_han, han_words)
-        } else if rules.japanese {
-            (is_japanese, japanese_words)
-        } else {
-            return chunk_plain(text, s, e, rules, out);
-        };
+    let (in_run, words): (fn(char) -> bool, Words) = if rules.chinese {
+        (is_han, han_words)
+    } else if rules.japanese {
+        (is_japanese, japanese_words)
+    } else {
+        return chunk_plain(text, s, e, rules, out);
+    };
     if !text[s..e].chars().any(in_run) {
         return chunk_plain(text, s, e, rules, out);
     }

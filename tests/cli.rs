@@ -933,3 +933,37 @@ fn languages_option_restricts_candidates_and_languages_column() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn mixed_language_article_gets_shares_and_per_paragraph_words_and_stems() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    newslens()
+        .args(["run", "tests/fixtures/mixed/en-zh.txt", "-q", "-o"])
+        .arg(&out)
+        .current_dir(root())
+        .assert()
+        .code(0);
+    let docs = rows(&out.join("documents.csv"));
+    assert_eq!(docs[0]["language"], "eng");
+    assert_eq!(docs[0]["languages"], "eng:0.84;zho:0.16");
+    let terms = rows(&out.join("terms.csv"));
+    let stem = |term: &str| {
+        terms
+            .iter()
+            .find(|r| r["n"] == "1" && r["term"] == term)
+            .map(|r| r["stem"].clone())
+    };
+    // the English paragraph: Snowball English stems, English stopwords dropped
+    assert_eq!(stem("security").as_deref(), Some("secur"));
+    assert_eq!(stem("agencies").as_deref(), Some("agenc"));
+    assert_eq!(stem("the"), None);
+    // the Chinese paragraph: jieba's words (UAX #29 would give single characters), Chinese
+    // stopwords (对, 进行) dropped
+    for word in ["国家安全部", "反间谍", "情报", "渗透"] {
+        assert_eq!(stem(word).as_deref(), Some(word), "{word}");
+    }
+    assert_eq!(stem("国"), None);
+    assert_eq!(stem("对"), None);
+    assert_eq!(stem("进行"), None);
+}
