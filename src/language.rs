@@ -343,17 +343,24 @@ impl Detector {
         if let Some(s) = start {
             spans.push(s..text.len());
         }
+        let doc_lexicon = Lexicon::get(doc.code);
         let mut out = Vec::with_capacity(spans.len());
         for range in spans {
             let p = &text[range.clone()];
-            let n = p.chars().filter(|c| c.is_alphabetic()).count();
+            let n = p
+                .chars()
+                .filter(|c| match c.is_ascii() {
+                    true => c.is_ascii_alphabetic(),
+                    false => c.is_alphabetic(),
+                })
+                .count();
             if n == 0 {
                 continue;
             }
             let sample = prefix(p, SAMPLE_BYTES);
             let code = match cjk_language(sample) {
                 Some(cjk) if self.allows(cjk.code) => cjk.code,
-                _ if n < SHORT_CHARS => doc.code,
+                _ if n < SHORT_CHARS || mostly_function_words(sample, doc_lexicon) => doc.code,
                 _ => self
                     .whatlang
                     .as_ref()
@@ -417,6 +424,27 @@ impl Detector {
             _ => LangInfo::UNDETERMINED,
         }
     }
+}
+
+/// Whether a quarter or more of the first 60 words of `sample` are function words of `lexicon`
+/// (news prose: 40–50 %, a paragraph in another language: a few): then the paragraph is in the
+/// document's language, and whatlang need not read it. Five times cheaper than asking whatlang
+/// (whole articles: detection alone 29 MB/s per core; with whatlang on every long paragraph
+/// 6 MB/s).
+fn mostly_function_words(sample: &str, lexicon: &Lexicon) -> bool {
+    let (mut words, mut hits) = (0usize, 0usize);
+    let mut lower = String::new();
+    for w in sample
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(60)
+    {
+        lower.clear();
+        lower.extend(w.chars().flat_map(char::to_lowercase));
+        words += 1;
+        hits += lexicon.is_stopword(&lower) as usize;
+    }
+    words >= 10 && hits * 4 >= words
 }
 
 /// Consecutive parts covering `text` from its paragraphs, neighbours of one language merged.
