@@ -17,7 +17,8 @@ OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
   documents.csv     doc_id, source, title, published, language, language_confidence, chars,
                     sentences, tokens, words, unique_terms, language_reliable, languages, url,
                     path, line — one row per article, sorted by doc_id; languages = shares
-                    of letters per paragraph, largest first (eng:0.86;zho:0.14)
+                    of letters per paragraph, largest first (eng:0.86;zho:0.14); each
+                    paragraph is segmented, stopped and stemmed in its own language
   terms.csv         doc_id, term, stem, n, count, tf, df, idf, tfidf
                     — content terms (n = 1, 2, 3 words) per article, by doc_id then count
   keywords.csv      doc_id, method, rank, keyword, score, count, first_start
