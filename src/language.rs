@@ -8,15 +8,22 @@
 //!
 //! - **fast path** (whole articles): whatlang on the first [`SAMPLE_BYTES`] (then, if that is
 //!   not conclusive, [`RETRY_BYTES`]), when the text has at least [`SHORT_CHARS`] characters
-//!   and whatlang calls its answer reliable.
+//!   and whatlang calls its answer reliable. Name-heavy texts (results tables, lists of names:
+//!   mostly capitalised words, whose letter trigrams say little) are settled by a vote of
+//!   function words instead; the NER model follows the language.
 //! - **accurate path** (headlines, captions, one-line items, and anything whatlang is unsure
-//!   of): the `lingua` crate in high-accuracy mode (character 1- to 5-gram models of 75
-//!   languages, stored as finite-state transducers, so memory stays modest) on the first
-//!   [`LINGUA_CHARS`] characters. On lingua-rs's test data it is ~3 points more accurate than
-//!   whatlang on sentences, ~20 on word pairs and ~20 on single words (README).
+//!   of): the `lingua` crate in high-accuracy mode (character 1- to 5-gram models, stored as
+//!   finite-state transducers and read in place from the binary, loaded lazily per language)
+//!   on the first [`LINGUA_CHARS`] characters. From [`SHORTLIST_MIN_CHARS`] characters on,
+//!   lingua weighs only whatlang's [`SHORTLIST`] best candidates (plus the languages only lingua
+//!   knows). On lingua-rs's test data it is ~3 points more accurate than whatlang on
+//!   sentences, ~20 on word pairs and ~20 on single words (README). Which languages lingua
+//!   knows is a build choice: all 75 by default, the 24 common ones without the
+//!   `all-languages` feature.
 //!
 //! Both paths first apply a CJK script rule (Chinese, Japanese or Korean when those characters
-//! make up most of the letters).
+//! make up most of the letters). [`Detector::parts`] then cuts a document into runs of
+//! paragraphs of one language, which the pipeline segments and stems each in its own language.
 
 use crate::lexicon::Lexicon;
 use lingua::Language;
