@@ -37,6 +37,9 @@ use whatlang::{Lang, Script};
 /// reliable on news prose; whole-article speed stays independent of article length.
 pub const SAMPLE_BYTES: usize = 512;
 
+/// How much of a long text the name-heavy test reads (about 150 words).
+pub const NAME_SAMPLE_BYTES: usize = 1024;
+
 /// How much the fast path reads when the first sample is not conclusive.
 pub const RETRY_BYTES: usize = 4 * 1024;
 
@@ -249,7 +252,7 @@ impl Detector {
             && let Some(w) = &self.whatlang
         {
             let long = prefix(text, RETRY_BYTES);
-            if name_heavy(long) {
+            if name_heavy(prefix(text, NAME_SAMPLE_BYTES)) {
                 return self.names(w, long);
             }
             // a longer sample when the first is not conclusive (a title, a byline, names)
