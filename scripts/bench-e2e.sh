@@ -2,6 +2,7 @@
 # End-to-end throughput and memory of `newslens run`, all stages on, -j1 and -j2.
 #
 #   scripts/bench-e2e.sh [SIZE_MB ...]        (default: the BBC set once, then 100)
+#   JOBS="2" scripts/bench-e2e.sh 1000        (only -j2; default JOBS="1 2")
 #
 # Builds a JSONL corpus of about SIZE_MB from ../shared/bench (BBC News and 10kGNAD articles,
 # replicated with distinct ids; never copied into the repo), runs the release binary with
@@ -52,7 +53,7 @@ printf "%-8s %-4s %10s %10s %10s %12s %10s\n" corpus jobs MB docs seconds "MB/s(
 for size in "${sizes[@]}"; do
   text_bytes=$(make_corpus "$size")
   docs=$(wc -l < "$TMP/corpus-$size.jsonl")
-  for jobs in 1 2; do
+  for jobs in ${JOBS:-1 2}; do
     rm -rf "$TMP/out"
     /usr/bin/time -v "$BIN" run "$TMP/corpus-$size.jsonl" -o "$TMP/out" -q -j "$jobs" 2> "$TMP/time.txt" || true
     secs=$(python3 -c "import json;print(json.load(open('$TMP/out/run.json'))['seconds']['total'])")

@@ -6,8 +6,9 @@
 //! `.text`: one article per file, title and date read from its header lines. `.jsonl`/`.ndjson`:
 //! one article per line (`id`, `text`; optional `title`, `published`/`date`, `source`, `url`,
 //! `language`). `.csv`/`.tsv`: one article per row (header with `text`, or `--text-column`;
-//! optional `id`, `title`, `published`/`date`, `source`, `url`, `language`). Everything that
-//! cannot be read is reported with path, line and reason, and the rest goes on.
+//! optional `id`, `title`, `published`/`date`, `source`, `url`, `language`). Other fields are
+//! not kept, except the one named by [`ReadOptions::group_field`] (`--group-by FIELD`).
+//! Everything that cannot be read is reported with path, line and reason, and the rest goes on.
 
 use crate::decode::decode;
 use crate::diagnostics::Diagnostic;
@@ -36,6 +37,8 @@ pub struct Document {
     pub url: Option<String>,
     /// Language given in the record (`language` field), ISO 639-1 or 639-3.
     pub language: Option<String>,
+    /// The value of the record's [`ReadOptions::group_field`], when asked for and present.
+    pub group: Option<String>,
     /// The decoded text; every offset in the outputs refers to it.
     pub text: String,
 }
@@ -78,6 +81,8 @@ pub struct ReadOptions {
     /// Longest document analysed, in bytes of text; a longer one is cut (at a paragraph or
     /// sentence end where possible) and reported.
     pub max_doc_bytes: usize,
+    /// A JSONL/CSV field to keep as [`Document::group`] (`--group-by FIELD`), lower-case.
+    pub group_field: Option<String>,
 }
 
 /// Default of `--max-doc-bytes`: far above any news article, far below memory trouble.
@@ -89,6 +94,7 @@ impl Default for ReadOptions {
             text_column: None,
             delimiter: None,
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
+            group_field: None,
         }
     }
 }
@@ -350,7 +356,7 @@ pub fn read_records(
     emit: &mut dyn FnMut(Item),
 ) {
     match file.format {
-        Format::Jsonl => read_jsonl(file, source, opts.max_doc_bytes, emit),
+        Format::Jsonl => read_jsonl(file, source, opts, emit),
         Format::Csv(delim) => read_csv(file, source, delim, opts, emit),
         Format::Text => {}
     }
@@ -416,6 +422,7 @@ fn read_text(file: &InputFile, max: usize, emit: &mut dyn FnMut(Item)) {
         source: file.folder.clone(),
         url: None,
         language: None,
+        group: None,
         text: decoded.text,
     }));
 }
@@ -430,6 +437,7 @@ struct Fields {
     source: Option<String>,
     url: Option<String>,
     language: Option<String>,
+    group: Option<String>,
 }
 
 fn record_doc(file: &InputFile, line: u64, max: usize, f: Fields, emit: &mut dyn FnMut(Item)) {
@@ -470,7 +478,9 @@ fn record_doc(file: &InputFile, line: u64, max: usize, f: Fields, emit: &mut dyn
     };
     let nonempty = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     emit(Item::Doc(Document {
-        doc_id: nonempty(f.id).unwrap_or_else(|| format!("{}:{line}", file.display)),
+        // an id is one line in every table: control characters (line breaks, tabs) become spaces
+        doc_id: nonempty(f.id.map(|s| s.replace(char::is_control, " ")))
+            .unwrap_or_else(|| format!("{}:{line}", file.display)),
         path: file.display.clone(),
         line: Some(line),
         title: nonempty(f.title),
@@ -478,6 +488,7 @@ fn record_doc(file: &InputFile, line: u64, max: usize, f: Fields, emit: &mut dyn
         source: nonempty(f.source).unwrap_or_else(|| file.folder.clone()),
         url: nonempty(f.url),
         language: nonempty(f.language),
+        group: nonempty(f.group),
         text,
     }));
 }
@@ -517,7 +528,8 @@ fn read_line_bounded(
     }
 }
 
-fn read_jsonl(file: &InputFile, source: impl Read, max: usize, emit: &mut dyn FnMut(Item)) {
+fn read_jsonl(file: &InputFile, source: impl Read, opts: &ReadOptions, emit: &mut dyn FnMut(Item)) {
+    let max = opts.max_doc_bytes;
     let mut reader = BufReader::with_capacity(1 << 16, source);
     let mut buf = Vec::new();
     let mut line = 0u64;
@@ -622,6 +634,12 @@ fn read_jsonl(file: &InputFile, source: impl Read, max: usize, emit: &mut dyn Fn
             source: scalar("source"),
             url: scalar("url"),
             language: scalar("language").or_else(|| scalar("lang")),
+            group: opts.group_field.as_deref().and_then(|g| {
+                // JSON keys are matched case-insensitively, like CSV headers
+                obj.iter()
+                    .find(|(k, _)| k.to_lowercase() == g)
+                    .and_then(|(k, _)| scalar(k))
+            }),
         };
         record_doc(file, line, max, fields, emit);
     }
@@ -693,6 +711,7 @@ fn read_csv(
         (col("id"), col("title"), col("url"), col("source"));
     let date_col = col("published").or_else(|| col("date"));
     let lang_col = col("language").or_else(|| col("lang"));
+    let group_col = opts.group_field.as_deref().and_then(col);
     let mut warned_encoding = false;
     let mut last_line = 1;
     let mut record = csv::ByteRecord::new();
@@ -743,6 +762,7 @@ fn read_csv(
             source: get(source_col),
             url: get(url_col),
             language: get(lang_col),
+            group: get(group_col),
         };
         last_line = line;
         record_doc(file, line, opts.max_doc_bytes, fields, emit);

@@ -42,7 +42,7 @@
 //! (`combined` discounts a word that mostly occurs inside a recurring phrase, so the phrase
 //! wins). Ties are broken by the phrase text, then the stems.
 //!
-//! Per-document candidates travel through the run's spool files as text lines
+//! Per-document candidates travel through the run's spool files in a compact binary form
 //! ([`DocKeywords::encode`] / [`DocKeywords::decode`]), so no candidate list is held for the
 //! whole corpus.
 
@@ -53,7 +53,6 @@ use crate::terms::{CorpusTerm, CorpusTerms, MAX_N, for_each_ngram, idf, is_joina
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::fmt::Write as _;
 
 /// A keyword extraction method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -978,37 +977,6 @@ pub fn rank(doc: &DocKeywords, method: Method, corpus: &CorpusView, k: usize) ->
     kept
 }
 
-/// Candidate parts in the spool: indices separated by commas, empty for none (`12,,14`).
-struct Parts([u32; MAX_N]);
-
-impl std::fmt::Display for Parts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (k, &p) in self.0.iter().enumerate() {
-            if k > 0 {
-                f.write_char(',')?;
-            }
-            if p != NONE {
-                write!(f, "{p}")?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Parts {
-    fn parse(s: &str) -> Option<[u32; MAX_N]> {
-        let mut parts = [NONE; MAX_N];
-        let mut fields = s.split(',');
-        for p in &mut parts {
-            let field = fields.next()?;
-            if !field.is_empty() {
-                *p = field.parse().ok()?;
-            }
-        }
-        fields.next().is_none().then_some(parts)
-    }
-}
-
 /// The words of a stem sequence, hyphens removed (`counter-espionag` → `counterespionag`).
 fn near_duplicate_key(stem: &str) -> Vec<Cow<'_, str>> {
     stem.split(' ')
@@ -1060,73 +1028,156 @@ impl DocKeywords {
         }
     }
 
-    /// Appends the spool encoding: a line `words \t sentences \t candidates`, then one line
-    /// per candidate (tab-separated fields; keywords and stems hold no tabs or newlines because
-    /// tokens hold no white space and spaces are collapsed).
-    pub fn encode(&self, out: &mut String) {
-        let _ = writeln!(
-            out,
-            "{}\t{}\t{}",
-            self.words,
-            self.sentences,
-            self.candidates.len()
-        );
+    /// Appends the spool encoding, a compact binary form: LEB128 varints for `words`,
+    /// `sentences` and the number of candidates, then per candidate its `n`, stem and keyword
+    /// (length-prefixed UTF-8), parts (index + 1, 0 for none), the counts and offsets as
+    /// varints, a flags byte, and the scores as raw `f64` bits (TextRank and RAKE only when
+    /// not zero). Scores keep every bit, so ranking from the spool equals ranking in memory.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        put(out, self.words as u64);
+        put(out, self.sentences as u64);
+        put(out, self.candidates.len() as u64);
         for c in &self.candidates {
-            let _ = writeln!(
-                out,
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                c.n,
-                self.stem(c),
-                self.keyword(c),
-                Parts(c.parts),
-                c.count,
-                c.free,
+            out.push(c.n);
+            for s in [self.stem(c), self.keyword(c)] {
+                put(out, s.len() as u64);
+                out.extend_from_slice(s.as_bytes());
+            }
+            for p in c.parts {
+                put(out, if p == NONE { 0 } else { p as u64 + 1 });
+            }
+            for v in [
+                c.count as u64,
+                c.free as u64,
                 c.first_start,
-                c.first_sentence,
-                c.spread,
-                c.capitalised,
-                c.caseless,
-                c.yake,
-                c.textrank,
-                c.rake
-            );
+                c.first_sentence as u64,
+                c.spread as u64,
+                c.capitalised as u64,
+                c.caseless as u64,
+            ] {
+                put(out, v);
+            }
+            let (tr, rk) = (c.textrank.to_bits(), c.rake.to_bits());
+            out.push(u8::from(tr != 0) | u8::from(rk != 0) << 1);
+            out.extend_from_slice(&c.yake.to_bits().to_le_bytes());
+            for bits in [tr, rk] {
+                if bits != 0 {
+                    out.extend_from_slice(&bits.to_le_bytes());
+                }
+            }
         }
     }
 
     /// Reads what [`DocKeywords::encode`] wrote; `None` if it is not that.
-    pub fn decode(text: &str) -> Option<DocKeywords> {
-        let mut lines = text.lines();
-        let mut head = lines.next()?.split('\t');
-        let words = head.next()?.parse().ok()?;
-        let sentences = head.next()?.parse().ok()?;
-        let n: usize = head.next()?.parse().ok()?;
-        let mut candidates = Vec::with_capacity(n);
-        let mut strings = String::with_capacity(text.len() / 3);
-        for line in lines {
-            let mut f = line.split('\t');
+    pub fn decode(bytes: &[u8]) -> Option<DocKeywords> {
+        let mut r = Reader(bytes);
+        let words = u32::try_from(r.var()?).ok()?;
+        let sentences = u32::try_from(r.var()?).ok()?;
+        let n = usize::try_from(r.var()?).ok()?;
+        // every candidate takes at least 20 bytes: a corrupt count cannot allocate much
+        let mut candidates = Vec::with_capacity(n.min(bytes.len() / 20));
+        let mut strings = String::with_capacity(bytes.len() / 2);
+        for _ in 0..n {
+            let size = r.byte()?;
+            let stem = DocKeywords::push(&mut strings, r.str()?);
+            let keyword = DocKeywords::push(&mut strings, r.str()?);
+            let mut parts = [NONE; MAX_N];
+            for p in &mut parts {
+                let v = r.var()?;
+                if v > 0 {
+                    *p = u32::try_from(v - 1).ok()?;
+                }
+            }
+            let mut small = [0u32; 6];
+            let count = u32::try_from(r.var()?).ok()?;
+            let free = u32::try_from(r.var()?).ok()?;
+            let first_start = r.var()?;
+            for v in &mut small[..4] {
+                *v = u32::try_from(r.var()?).ok()?;
+            }
+            let flags = r.byte()?;
+            let yake = f64::from_bits(r.u64()?);
+            let textrank = if flags & 1 != 0 {
+                f64::from_bits(r.u64()?)
+            } else {
+                0.0
+            };
+            let rake = if flags & 2 != 0 {
+                f64::from_bits(r.u64()?)
+            } else {
+                0.0
+            };
             candidates.push(Candidate {
-                n: f.next()?.parse().ok()?,
-                stem: DocKeywords::push(&mut strings, f.next()?),
-                keyword: DocKeywords::push(&mut strings, f.next()?),
-                parts: Parts::parse(f.next()?)?,
-                count: f.next()?.parse().ok()?,
-                free: f.next()?.parse().ok()?,
-                first_start: f.next()?.parse().ok()?,
-                first_sentence: f.next()?.parse().ok()?,
-                spread: f.next()?.parse().ok()?,
-                capitalised: f.next()?.parse().ok()?,
-                caseless: f.next()?.parse().ok()?,
-                yake: f.next()?.parse().ok()?,
-                textrank: f.next()?.parse().ok()?,
-                rake: f.next()?.parse().ok()?,
+                n: size,
+                stem,
+                keyword,
+                parts,
+                count,
+                free,
+                first_start,
+                first_sentence: small[0],
+                spread: small[1],
+                capitalised: small[2],
+                caseless: small[3],
+                yake,
+                textrank,
+                rake,
             });
         }
-        (candidates.len() == n).then_some(DocKeywords {
+        r.0.is_empty().then_some(DocKeywords {
             candidates,
             strings,
             words,
             sentences,
         })
+    }
+}
+
+/// Appends `v` as an LEB128 varint.
+fn put(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads the spool encoding of [`DocKeywords::encode`].
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(b)
+    }
+
+    fn var(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= ((b & 0x7f) as u64) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        let (head, rest) = self.0.split_first_chunk::<8>()?;
+        self.0 = rest;
+        Some(u64::from_le_bytes(*head))
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        let len = usize::try_from(self.var()?).ok()?;
+        if len > self.0.len() {
+            return None;
+        }
+        let (s, rest) = self.0.split_at(len);
+        self.0 = rest;
+        std::str::from_utf8(s).ok()
     }
 }
 
@@ -1446,7 +1497,7 @@ mod tests {
         let text = "Le Conseil d’État a tranché : l’État paiera 100 000 € à Zoë. Zoë ?";
         let doc = extract_text(text, "fra");
         assert!(doc.candidates.len() > 5);
-        let mut spool = String::new();
+        let mut spool = Vec::new();
         doc.encode(&mut spool);
         let back = DocKeywords::decode(&spool).expect("decodes");
         assert_eq!(back.candidates.len(), doc.candidates.len());
@@ -1485,8 +1536,13 @@ mod tests {
                 "{yake}"
             );
         }
-        assert!(DocKeywords::decode("3\t1\t2\n1\tx\tx\t0,,\t1\n").is_none());
-        assert!(DocKeywords::decode("").is_none());
+        // cut anywhere, or with a byte more, it is not a spool
+        for cut in 0..spool.len() {
+            assert!(DocKeywords::decode(&spool[..cut]).is_none(), "cut at {cut}");
+        }
+        spool.push(0);
+        assert!(DocKeywords::decode(&spool).is_none());
+        assert!(DocKeywords::decode(&[0xff; 12]).is_none());
     }
 
     #[test]

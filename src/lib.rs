@@ -1,4 +1,5 @@
 //! newslens: a folder of news articles in, spreadsheet-ready tables out.
+pub mod compare;
 pub mod decode;
 pub mod diagnostics;
 pub mod input;
@@ -11,6 +12,7 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod publish;
+pub mod report;
 pub mod run;
 pub mod segment;
 pub mod terms;

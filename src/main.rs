@@ -4,6 +4,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use newslens::compare::{Bucket, GroupBy};
 use newslens::input::ReadOptions;
 use newslens::keywords::Method;
 use newslens::pipeline::Options;
@@ -40,6 +41,43 @@ OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
                     doc_id then mentions (descending) then entity
   corpus_entities.csv  entity, label, docs, mentions, aliases
                     — every named entity of the corpus, by mentions (descending) then entity
+  coverage.csv      item_type, item, label, doc_id, mentions, first_start
+                    — which article mentions which item: item_type = entity (the top
+                    --coverage-entities by articles; label PER, ORG, ...), keyphrase (the top
+                    --coverage-keyphrases by listed^2 / docs, listed = articles listing
+                    them in keywords.csv, first method) or
+                    term (the top --coverage-terms one-word terms by articles); one row per item
+                    per article mentioning it, by doc_id, item_type, mentions (descending);
+                    first_start = offset of the first mention
+  coverage_matrix.csv  item_type, item, label, docs, mentions, <one column per doc_id>
+                    — the top --matrix-items entities and keyphrases (by docs, then mentions)
+                    with their mention count in each article; only for corpora of up to 1000
+                    articles (otherwise an info row in diagnostics.csv: use coverage.csv)
+  similarity.csv    doc_a, doc_b, rank, cosine, shared_entities, shared_keyphrases
+                    — each article's --neighbours most similar articles (rank 1 = most
+                    similar): cosine of tf-idf vectors of one-word terms (terms in more than
+                    half the articles left out, top 100 per article, L2-normalised);
+                    shared_* = counts of entities / listed keyphrases both articles have
+  keyness.csv       group_by, group, rank, term, count, expected, other_count,
+                    log_likelihood, log_ratio, p_value
+                    — the --keyness-terms words each article (group_by = doc_id) and each
+                    --group-by group uses significantly more than the rest of the corpus, by
+                    Dunning's log-likelihood G2; expected = count expected in the target;
+                    log_ratio = log2 of the ratio of relative frequencies (0.5 for a zero
+                    count); p_value = chi-square, 1 degree of freedom
+  collocations.csv  language, term_a, term_b, count, count_a, count_b, pmi, log_likelihood
+                    — word pairs within --collocation-window tokens in a sentence, seen at
+                    least --collocation-min times, by log_likelihood (descending);
+                    pmi = log2(count * N / (count_a * count_b)), N = words of the language
+  kwic.csv          doc_id, item_type, item, left, match, right, start
+                    — keyword in context: every mention of the top items (the entities and
+                    keyphrases of coverage_matrix.csv) with --kwic-width characters on each
+                    side, by doc_id then start
+  timeline.csv      group_by, group, date, item_type, item, label, docs, mentions
+                    — dated articles and mentions of the top items per --timeline day, week
+                    (date = Monday) or month (date = the 1st); group_by = corpus (group empty),
+                    plus one set of rows per --group-by group (source, language,
+                    published:month or any JSONL/CSV field name)
   diagnostics.csv   path, line, severity, message
                     — every input skipped (error) or repaired (warning); an info row with an
                     empty path counts articles in languages without an NER model (models:
@@ -47,6 +85,19 @@ OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
   sentences.csv     doc_id, sentence, start, end                     (with --emit sentences)
   tokens.csv        doc_id, sentence, token, start, end, text, kind, lower, stem, stopword
                                                                      (with --emit tokens)
+  newslens.xlsx     the tables as one Excel workbook (not with --no-workbook): an about sheet
+                    (each sheet's file and rows, what was left out), then one sheet per table:
+                    documents, keywords, entities, corpus_entities, coverage, coverage_matrix,
+                    similarity, keyness, collocations, kwic, timeline, corpus_terms,
+                    diagnostics (those the run wrote; terms, mentions, sentences and tokens
+                    stay CSV only); frozen bold header, autofilter, numbers as numbers, text
+                    as text (no ' guard: a text starting with = + - @ is shown as written and
+                    never run); at most 1,048,575 rows a sheet (about says when the CSV has
+                    more); a heat map on the coverage matrix
+  report.html       the run at a glance, one self-contained page (not with --no-report): no
+                    network, scripts or fonts; corpus summary, entity x document heat map,
+                    nearest-neighbour articles, keyphrases per source, keyness per group,
+                    collocations, timeline; large corpora show the top rows of each view
   run.json          version, arguments, counts, languages, files, seconds per stage
                     — written last: its presence means the run completed
 
@@ -113,6 +164,30 @@ impl KeywordMethod {
     }
 }
 
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+enum Timeline {
+    /// the publication date
+    #[default]
+    Day,
+    /// the Monday of the ISO week
+    Week,
+    /// the first of the month
+    Month,
+}
+
+fn parse_group_by(s: &str) -> Result<GroupBy, String> {
+    match s {
+        "source" => Ok(GroupBy::Source),
+        "language" => Ok(GroupBy::Language),
+        "published:month" => Ok(GroupBy::PublishedMonth),
+        "" => Err("empty; use source, language, published:month or a JSONL/CSV field name".into()),
+        f if f.contains(':') => Err(format!(
+            "unknown group {f:?}; use source, language, published:month or a JSONL/CSV field name"
+        )),
+        f => Ok(GroupBy::Field(f.to_lowercase())),
+    }
+}
+
 #[derive(Args, Debug, Default)]
 struct RunArgs {
     /// Files and folders to read [default: seeds corpus]. Folders are read recursively.
@@ -157,6 +232,54 @@ struct RunArgs {
     /// optional canonical column; they bias the tagger and are matched exactly.
     #[arg(long, value_name = "FILE.csv")]
     gazetteer: Option<PathBuf>,
+    /// Do not write newslens.xlsx (the tables as one Excel workbook).
+    #[arg(long)]
+    no_workbook: bool,
+    /// Do not write report.html (the run at a glance).
+    #[arg(long)]
+    no_report: bool,
+    /// Do not write the compare tables (coverage, coverage_matrix, similarity, keyness,
+    /// collocations, kwic, timeline).
+    #[arg(long)]
+    no_compare: bool,
+    /// Entities in coverage.csv: the top N by articles mentioning them.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    coverage_entities: usize,
+    /// Keyphrases in coverage.csv: the top N by listed^2 / docs (articles listing them in
+    /// keywords.csv, squared, over articles mentioning them).
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    coverage_keyphrases: usize,
+    /// One-word terms in coverage.csv: the top N by articles.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    coverage_terms: usize,
+    /// Items (entities and keyphrases) in coverage_matrix.csv, timeline.csv and kwic.csv.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    matrix_items: usize,
+    /// Most similar articles per article in similarity.csv.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    neighbours: usize,
+    /// Key words per article and per group in keyness.csv.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    keyness_terms: usize,
+    /// Characters of context on each side of a match in kwic.csv.
+    #[arg(long, value_name = "CHARS", default_value_t = 60)]
+    kwic_width: usize,
+    /// Time bucket of timeline.csv.
+    #[arg(long, value_enum, default_value_t = Timeline::Day)]
+    timeline: Timeline,
+    /// Groups for keyness.csv and timeline.csv: source, language, published:month, or the name
+    /// of a JSONL/CSV field of the records (articles without it are in no group).
+    #[arg(long, value_name = "GROUP", value_parser = parse_group_by)]
+    group_by: Option<GroupBy>,
+    /// Collocation window: word pairs at most N-1 tokens apart in a sentence.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    collocation_window: usize,
+    /// Least count of a word pair in collocations.csv.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    collocation_min: u64,
+    /// Rows of collocations.csv (the strongest by log-likelihood).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    collocations: usize,
     /// No progress bar and no summary.
     #[arg(short, long)]
     quiet: bool,
@@ -257,16 +380,41 @@ fn main() -> ExitCode {
                     .filter(|m| args.keyword_methods.iter().any(|k| k.method() == *m))
                     .collect()
             },
+            compare: newslens::compare::Settings {
+                enabled: !args.no_compare,
+                entities: args.coverage_entities,
+                keyphrases: args.coverage_keyphrases,
+                terms: args.coverage_terms,
+                matrix_items: args.matrix_items,
+                neighbours: args.neighbours,
+                keyness_terms: args.keyness_terms,
+                kwic_width: args.kwic_width,
+                timeline: match args.timeline {
+                    Timeline::Day => Bucket::Day,
+                    Timeline::Week => Bucket::Week,
+                    Timeline::Month => Bucket::Month,
+                },
+                group_by: args.group_by.clone(),
+                window: args.collocation_window.max(2),
+                collocation_min: args.collocation_min,
+                collocations: args.collocations,
+            },
             ..Options::default()
         },
         read: ReadOptions {
             text_column: args.text_column.clone(),
             delimiter,
             max_doc_bytes: args.max_doc_bytes.max(1),
+            group_field: match &args.group_by {
+                Some(GroupBy::Field(f)) => Some(f.clone()),
+                _ => None,
+            },
         },
         bom: args.bom,
         arguments: std::env::args().collect(),
         gazetteer: args.gazetteer.clone(),
+        workbook: !args.no_workbook,
+        report: !args.no_report,
     };
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let pb = ProgressBar::new(0);
@@ -331,6 +479,14 @@ fn print_summary(s: &Summary) {
         }
     }
     eprintln!("  wrote {}: {}", s.output.display(), s.files.join(", "));
+    // run-wide notes (no path): languages without an NER model, a table not written
+    for d in s
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == newslens::diagnostics::Severity::Info && d.path.is_empty())
+    {
+        eprintln!("  note: {}", d.message);
+    }
 }
 
 fn human_bytes(b: u64) -> String {

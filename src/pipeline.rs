@@ -13,7 +13,9 @@
 //! 5. terms: unigram and n-gram counts ([`crate::terms`]);
 //! 6. keywords: candidate phrases with their per-document scores ([`crate::keywords`]); the
 //!    corpus-dependent scores are computed when the tables are written;
-//! 7. named entities, dates and amounts, with aliases ([`crate::ner`]).
+//! 7. named entities, dates and amounts, with aliases ([`crate::ner`]);
+//! 8. what the compare tables need of the text: keyword-in-context lines and word-pair counts
+//!    ([`crate::compare::prepare`]).
 
 use crate::input::Document;
 use crate::keywords::{DocKeywords, Method};
@@ -48,6 +50,9 @@ pub struct Options {
     pub ner: bool,
     /// Name lists for NER: the built-in ones, plus `--gazetteer`.
     pub gazetteer: Arc<Gazetteer>,
+    /// The compare tables (coverage, similarity, keyness, ...); the map stage reads
+    /// `enabled`, `kwic_width` and `window`, the rest is read when the tables are written.
+    pub compare: crate::compare::Settings,
 }
 
 impl Options {
@@ -69,6 +74,7 @@ impl Default for Options {
             keyword_methods: Method::ALL.to_vec(),
             ner: true,
             gazetteer: Gazetteer::builtin(),
+            compare: crate::compare::Settings::default(),
         }
     }
 }
@@ -90,6 +96,8 @@ pub struct StageTimes {
     pub ner: Duration,
     /// Encoding the optional sentence and token rows.
     pub rows: Duration,
+    /// KWIC lines and word pairs for the compare tables.
+    pub compare: Duration,
 }
 
 impl StageTimes {
@@ -102,6 +110,7 @@ impl StageTimes {
         self.keywords += o.keywords;
         self.ner += o.ner;
         self.rows += o.rows;
+        self.compare += o.compare;
     }
 }
 
@@ -116,6 +125,8 @@ pub struct DocEntity {
     pub mentions: u32,
     /// Other names in the document.
     pub aliases: Vec<String>,
+    /// Code-point offset of its first mention.
+    pub first_start: u64,
 }
 
 /// Everything newslens computes from one document alone.
@@ -137,6 +148,8 @@ pub struct Analysis {
     pub tokens: u64,
     /// Content terms with their counts.
     pub terms: DocTerms,
+    /// Code-point offset of each term's first occurrence (in the order of `terms.terms`).
+    pub term_starts: Vec<u64>,
     /// Keyword candidates with their per-document scores (empty unless asked for).
     pub keywords: DocKeywords,
     /// `sentences.csv` rows, CSV-encoded (empty unless asked for).
@@ -151,6 +164,10 @@ pub struct Analysis {
     pub entities: Vec<DocEntity>,
     /// Whether an NER model tagged it (false: rules and gazetteer only).
     pub ner_model: bool,
+    /// What the compare tables need of the text (empty when they are off).
+    pub compare: crate::compare::DocCompare,
+    /// The text, kept for the compare tables' KWIC lines (empty when they are off).
+    pub text: String,
     /// Time per stage.
     pub times: StageTimes,
 }
@@ -228,26 +245,48 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
     let (sentence_rows, token_rows) = timed(&mut times.rows, || {
         encode_rows(&doc.doc_id, &text, &seg, &ann, opts)
     });
-    let (mention_rows, entity_rows) =
+    let (mention_rows, entity_rows, starts) =
         timed(&mut times.rows, || encode_ner(&doc.doc_id, &text, &ner));
+    let term_starts = timed(&mut times.terms, || {
+        let mut order: Vec<(usize, usize)> = terms
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(k, t)| (seg.tokens[t.first_token as usize].start, k))
+            .collect();
+        order.sort_unstable();
+        let mut cur = CharCursor::new(&text);
+        let mut starts = vec![0u64; order.len()];
+        for (b, k) in order {
+            starts[k] = cur.at(b);
+        }
+        starts
+    });
+    let compare = timed(&mut times.compare, || {
+        crate::compare::prepare(&text, &seg, &ann, &ner, &opts.compare)
+    });
     let entities = ner
         .entities
         .into_iter()
-        .map(|e| DocEntity {
+        .zip(starts)
+        .map(|(e, first_start)| DocEntity {
             name: e.name,
             label: e.label,
             mentions: e.mentions,
             aliases: e.aliases,
+            first_start,
         })
         .collect();
+    let (bytes, chars) = (text.len() as u64, text.chars().count() as u64);
     Analysis {
         lang,
         languages,
-        bytes: text.len() as u64,
-        chars: text.chars().count() as u64,
+        bytes,
+        chars,
         sentences: seg.sentences.len() as u64,
         tokens: seg.tokens.len() as u64,
         terms,
+        term_starts,
         keywords,
         sentence_rows,
         token_rows,
@@ -255,6 +294,12 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
         entity_rows,
         entities,
         ner_model: ner.model,
+        compare,
+        text: if opts.compare.enabled {
+            text
+        } else {
+            String::new()
+        },
         times,
         doc,
     }
@@ -292,8 +337,8 @@ impl<'a> CharCursor<'a> {
 }
 
 /// `mentions.csv` rows in text order and `entities.csv` rows by mentions (descending), then
-/// name and label.
-fn encode_ner(doc_id: &str, text: &str, ner: &DocEntities) -> (Vec<u8>, Vec<u8>) {
+/// name and label; and the code-point offset of each entity's first mention.
+fn encode_ner(doc_id: &str, text: &str, ner: &DocEntities) -> (Vec<u8>, Vec<u8>, Vec<u64>) {
     let mut mentions = Vec::new();
     let mut w = csv_writer(&mut mentions);
     let mut cur = CharCursor::new(text);
@@ -352,7 +397,7 @@ fn encode_ner(doc_id: &str, text: &str, ner: &DocEntities) -> (Vec<u8>, Vec<u8>)
     }
     let _ = w.flush();
     drop(w);
-    (mentions, entities)
+    (mentions, entities, starts)
 }
 
 fn encode_rows(

@@ -36,6 +36,8 @@ const BATCH_DOCS: usize = 1024;
 const BATCH_BYTES: usize = 32 << 20;
 /// Documents whose keywords are ranked per parallel batch when the tables are written.
 const KEYWORD_BATCH_DOCS: usize = 256;
+/// Documents whose `terms.csv` rows are formatted per parallel batch.
+const TERM_BATCH_DOCS: usize = 256;
 
 /// Everything a run needs to know.
 #[derive(Clone, Debug)]
@@ -56,6 +58,10 @@ pub struct RunConfig {
     pub arguments: Vec<String>,
     /// A user's gazetteer CSV (`name,label[,canonical]`), added to the built-in lists.
     pub gazetteer: Option<PathBuf>,
+    /// Also write `newslens.xlsx`, the tables as one workbook ([`crate::report::workbook`]).
+    pub workbook: bool,
+    /// Also write `report.html`, the run at a glance ([`crate::report::html`]).
+    pub report: bool,
 }
 
 /// Receives progress; the binary draws a progress bar with it.
@@ -71,6 +77,24 @@ pub trait Progress: Sync {
 /// Progress that goes nowhere.
 pub struct NoProgress;
 impl Progress for NoProgress {}
+
+impl RunConfig {
+    /// A run of `inputs` into `output` with every default option (all cores, all stages).
+    pub fn new(inputs: Vec<PathBuf>, output: PathBuf) -> RunConfig {
+        RunConfig {
+            inputs,
+            output,
+            jobs: 0,
+            pipeline: Options::default(),
+            read: ReadOptions::default(),
+            bom: false,
+            arguments: Vec::new(),
+            gazetteer: None,
+            workbook: true,
+            report: true,
+        }
+    }
+}
 
 /// What a finished run did.
 #[derive(Clone, Debug, Default)]
@@ -150,11 +174,17 @@ struct DocRecord {
     token_rows: (u64, u64),
     mention_rows: (u64, u64),
     entity_rows: (u64, u64),
+    kwic_rows: (u64, u64),
+    text_rows: (u64, u64),
+    /// Its named entities for the compare tables: (corpus entity id, mentions, first start).
+    entities: Vec<(u32, u32, u64)>,
 }
 
 /// One named entity over the corpus.
 #[derive(Default)]
 struct CorpusEntity {
+    /// Dense id, in order of first appearance (input order).
+    id: u32,
     docs: u64,
     mentions: u64,
     aliases: std::collections::BTreeSet<String>,
@@ -213,9 +243,15 @@ struct Reducer {
     tokens: Spool,
     mentions: Spool,
     entities: Spool,
+    kwic: Spool,
+    texts: Spool,
     corpus_entities: rustc_hash::FxHashMap<(String, &'static str), CorpusEntity>,
+    /// Word pairs over the corpus (collocations).
+    pairs: crate::compare::collocations::Pairs,
     /// Documents per language that had no NER model.
     no_model: BTreeMap<&'static str, u64>,
+    /// Whether the compare tables are written (keep each document's entity ids).
+    compare: bool,
     times: StageTimes,
     text_bytes: u64,
 }
@@ -223,26 +259,48 @@ struct Reducer {
 impl Reducer {
     /// Merges one analysed document; `keywords` is its keyword spool text
     /// ([`DocKeywords::encode`], done on the worker thread).
-    fn add(&mut self, a: Analysis, keywords: &str) -> io::Result<()> {
+    fn add(&mut self, a: Analysis, keywords: &[u8]) -> io::Result<()> {
         self.corpus.add(a.lang.code, &a.terms);
         self.times.add(&a.times);
         self.text_bytes += a.bytes;
         let mut lines = Vec::with_capacity(a.terms.terms.len() * 24);
-        for t in &a.terms.terms {
+        for (t, first) in a.terms.terms.iter().zip(&a.term_starts) {
             // terms and stems never contain tabs or newlines: tokens hold no white space
-            let _ = writeln!(lines, "{}\t{}\t{}\t{}", t.n, t.stem, t.term(), t.count);
+            let _ = writeln!(
+                lines,
+                "{}\t{}\t{}\t{}\t{}",
+                t.n,
+                t.stem,
+                t.term(),
+                t.count,
+                first
+            );
         }
         let terms = self.terms.append(&lines)?;
-        let keywords = self.keywords.append(keywords.as_bytes())?;
+        let keywords = self.keywords.append(keywords)?;
         let sentence_rows = self.sentences.append(&a.sentence_rows)?;
         let token_rows = self.tokens.append(&a.token_rows)?;
         let mention_rows = self.mentions.append(&a.mention_rows)?;
         let entity_rows = self.entities.append(&a.entity_rows)?;
+        let kwic_rows = self.kwic.append(&a.compare.kwic)?;
+        let text_rows = self.texts.append(a.text.as_bytes())?;
+        self.pairs.add(a.lang.code, &a.compare.pairs);
+        let mut entities = Vec::new();
         for e in a.entities {
-            let c = self.corpus_entities.entry((e.name, e.label)).or_default();
+            let next = self.corpus_entities.len() as u32;
+            let c = self
+                .corpus_entities
+                .entry((e.name, e.label))
+                .or_insert_with(|| CorpusEntity {
+                    id: next,
+                    ..CorpusEntity::default()
+                });
             c.docs += 1;
             c.mentions += e.mentions as u64;
             c.aliases.extend(e.aliases);
+            if self.compare {
+                entities.push((c.id, e.mentions, e.first_start));
+            }
         }
         if !a.ner_model {
             *self.no_model.entry(a.lang.code).or_default() += 1;
@@ -261,6 +319,9 @@ impl Reducer {
             token_rows,
             mention_rows,
             entity_rows,
+            kwic_rows,
+            text_rows,
+            entities,
             doc: a.doc,
         });
         Ok(())
@@ -379,8 +440,12 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
         tokens: Spool::create(staging.dir().join("tokens.spool")).map_err(write_err)?,
         mentions: Spool::create(staging.dir().join("mentions.spool")).map_err(write_err)?,
         entities: Spool::create(staging.dir().join("entities.spool")).map_err(write_err)?,
+        kwic: Spool::create(staging.dir().join("kwic.spool")).map_err(write_err)?,
+        texts: Spool::create(staging.dir().join("texts.spool")).map_err(write_err)?,
         corpus_entities: rustc_hash::FxHashMap::default(),
+        pairs: Default::default(),
         no_model: BTreeMap::new(),
+        compare: cfg.pipeline.compare.enabled,
         times: StageTimes::default(),
         text_bytes: 0,
     };
@@ -400,11 +465,11 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
      -> io::Result<()> {
         let docs = std::mem::take(batch);
         let opts = pipeline;
-        let results: Vec<(Analysis, String)> = pool.install(|| {
+        let results: Vec<(Analysis, Vec<u8>)> = pool.install(|| {
             docs.into_par_iter()
                 .map(|d| {
                     let mut a = analyze(d, opts);
-                    let mut keywords = String::new();
+                    let mut keywords = Vec::new();
                     if opts.extract_keywords() {
                         let t0 = Instant::now();
                         let mut k = std::mem::take(&mut a.keywords);
@@ -480,9 +545,15 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
     progress.finish();
 
     let t_write = Instant::now();
-    let (summary_counts, files_written, times) =
+    let (summary_counts, mut files_written, times) =
         write_tables(cfg, &pool, &staging, reducer, &mut diagnostics).map_err(write_err)?;
     let write_time = t_write.elapsed();
+    // the workbook and the page are made from the CSV files just written, and published with them
+    let t_report = Instant::now();
+    let reports =
+        crate::report::write(staging.dir(), cfg.workbook, cfg.report).map_err(write_err)?;
+    files_written.extend(reports.iter().map(|r| r.name));
+    let report_time = t_report.elapsed();
 
     let mut summary = summary_counts;
     summary.errors = diagnostics
@@ -500,7 +571,12 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
     summary.diagnostics = diagnostics;
     let rows = staging.finished();
     let run_json = run_json(
-        cfg, &summary, &rows, &times, read_time, merge_time, write_time,
+        cfg,
+        &summary,
+        &rows,
+        &reports,
+        &times,
+        [read_time, merge_time, write_time, report_time],
     );
     staging
         .publish(&files_written, &run_json)
@@ -509,16 +585,19 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
     Ok(summary)
 }
 
-/// The `keywords.csv` rows of one document, CSV-encoded, from its spooled candidates.
+/// A document's keyword list for the compare tables: (n, stem, keyword as written).
+type KeywordList = Vec<(u8, String, String)>;
+
+/// The `keywords.csv` rows of one document, CSV-encoded, from its spooled candidates; and its
+/// list of the first method asked for (for the compare tables).
 fn keyword_rows(
     cfg: &RunConfig,
     corpus: &CorpusTerms,
     r: &DocRecord,
     spooled: &[u8],
-) -> io::Result<Vec<u8>> {
+) -> io::Result<(Vec<u8>, KeywordList)> {
     let corrupt = || io::Error::other("corrupt keywords spool");
-    let text = std::str::from_utf8(spooled).map_err(|_| corrupt())?;
-    let doc = DocKeywords::decode(text).ok_or_else(corrupt)?;
+    let doc = DocKeywords::decode(spooled).ok_or_else(corrupt)?;
     let view = CorpusView::new(corpus, r.lang.code);
     let mut out = Vec::new();
     let mut w = csv_writer(&mut out);
@@ -526,10 +605,14 @@ fn keyword_rows(
     let methods = Method::ALL
         .into_iter()
         .filter(|m| cfg.pipeline.keyword_methods.contains(m));
-    for method in methods {
+    let mut list = Vec::new();
+    for (m, method) in methods.enumerate() {
         let top = crate::keywords::rank(&doc, method, &view, cfg.pipeline.keywords);
         for (rank, (i, score)) in top.into_iter().enumerate() {
             let c = &doc.candidates[i];
+            if m == 0 && cfg.pipeline.compare.enabled {
+                list.push((c.n, doc.stem(c).to_string(), doc.keyword(c).to_string()));
+            }
             w.serialize(KeywordRow {
                 doc_id: Text(&r.doc.doc_id),
                 method: method.as_str(),
@@ -541,6 +624,43 @@ fn keyword_rows(
             })
             .map_err(io::Error::other)?;
         }
+    }
+    w.flush()?;
+    drop(w);
+    Ok((out, list))
+}
+
+/// The `terms.csv` rows of one document, CSV-encoded, from its spooled term counts.
+fn term_rows(corpus: &CorpusTerms, r: &DocRecord, spooled: &[u8]) -> io::Result<Vec<u8>> {
+    let corrupt = || io::Error::other("corrupt terms spool");
+    let text = std::str::from_utf8(spooled).map_err(|_| corrupt())?;
+    let mut out = Vec::with_capacity(spooled.len() * 3);
+    let mut w = csv_writer(&mut out);
+    for line in text.lines() {
+        // n, stem, term, count, first_start
+        let mut f = line.split('\t');
+        let (Some(n), Some(stem), Some(term), Some(count)) =
+            (f.next(), f.next(), f.next(), f.next())
+        else {
+            return Err(corrupt());
+        };
+        let n: u8 = n.parse().map_err(|_| corrupt())?;
+        let count: u32 = count.parse().map_err(|_| corrupt())?;
+        let df = corpus.df(r.lang.code, n, stem);
+        let tf = tf(count, r.words as u32);
+        let idf = idf(corpus.n_docs, df);
+        w.serialize(TermRow {
+            doc_id: Text(&r.doc.doc_id),
+            term: Text(term),
+            stem: Text(stem),
+            n,
+            count,
+            tf: Num(tf),
+            df,
+            idf: Num(idf),
+            tfidf: Num(tf * idf),
+        })
+        .map_err(io::Error::other)?;
     }
     w.flush()?;
     drop(w);
@@ -564,8 +684,12 @@ fn write_tables(
         tokens,
         mentions,
         entities,
+        kwic,
+        texts,
         corpus_entities,
+        pairs,
         no_model,
+        compare: _,
         times,
         text_bytes,
     } = reducer;
@@ -605,33 +729,24 @@ fn write_tables(
     written.push(t.finish()?);
 
     let n_docs = corpus.n_docs;
+    // terms: spooled counts are read in doc_id order, a batch at a time, turned into rows in
+    // parallel (df, idf and tf-idf need only the document and the corpus) and written in order
     let mut t = staging.table("terms.csv", TermRow::HEADER)?;
-    let mut spool = terms.reader()?;
-    for r in &records {
-        let bytes = spool.read(r.terms)?;
-        let text = std::str::from_utf8(bytes).map_err(io::Error::other)?;
-        for line in text.lines() {
-            let mut f = line.splitn(4, '\t');
-            let (n, stem, term, count) = (f.next(), f.next(), f.next(), f.next());
-            let (Some(n), Some(stem), Some(term), Some(count)) = (n, stem, term, count) else {
-                return Err(io::Error::other("corrupt terms spool"));
-            };
-            let n: u8 = n.parse().map_err(io::Error::other)?;
-            let count: u32 = count.parse().map_err(io::Error::other)?;
-            let df = corpus.df(r.lang.code, n, stem);
-            let tf = tf(count, r.words as u32);
-            let idf = idf(n_docs, df);
-            t.row(&TermRow {
-                doc_id: Text(&r.doc.doc_id),
-                term: Text(term),
-                stem: Text(stem),
-                n,
-                count,
-                tf: Num(tf),
-                df,
-                idf: Num(idf),
-                tfidf: Num(tf * idf),
-            })?;
+    let mut terms_spool = terms.reader()?;
+    for batch in records.chunks(TERM_BATCH_DOCS) {
+        let mut texts = Vec::with_capacity(batch.len());
+        for r in batch {
+            texts.push(terms_spool.read(r.terms)?.to_vec());
+        }
+        let rows: Vec<io::Result<Vec<u8>>> = pool.install(|| {
+            batch
+                .par_iter()
+                .zip(texts)
+                .map(|(r, text)| term_rows(&corpus, r, &text))
+                .collect()
+        });
+        for r in rows {
+            t.raw(&r?)?;
         }
     }
     written.push(t.finish()?);
@@ -639,6 +754,8 @@ fn write_tables(
     // keywords: spooled candidates are read in doc_id order, a batch at a time, ranked in
     // parallel and written in order (each document's rows depend on it and the corpus alone)
     let mut t = staging.table("keywords.csv", KeywordRow::HEADER)?;
+    let mut keyphrases = crate::compare::Keyphrases::default();
+    let mut doc_keyphrases: Vec<Vec<u32>> = Vec::new();
     if cfg.pipeline.extract_keywords() {
         let mut spool = keywords.reader()?;
         for batch in records.chunks(KEYWORD_BATCH_DOCS) {
@@ -646,15 +763,19 @@ fn write_tables(
             for r in batch {
                 texts.push(spool.read(r.keywords)?.to_vec());
             }
-            let rows: Vec<io::Result<Vec<u8>>> = pool.install(|| {
+            let rows: Vec<io::Result<(Vec<u8>, KeywordList)>> = pool.install(|| {
                 batch
                     .par_iter()
                     .zip(texts)
                     .map(|(r, text)| keyword_rows(cfg, &corpus, r, &text))
                     .collect()
             });
-            for r in rows {
-                t.raw(&r?)?;
+            for (r, rec) in rows.into_iter().zip(batch) {
+                let (rows, list) = r?;
+                t.raw(&rows)?;
+                if cfg.pipeline.compare.enabled {
+                    doc_keyphrases.push(keyphrases.add_list(rec.lang.code, &list));
+                }
             }
         }
     }
@@ -760,6 +881,24 @@ fn write_tables(
         written.push(t.finish()?);
     }
 
+    if cfg.pipeline.compare.enabled {
+        written.extend(write_compare(
+            cfg,
+            pool,
+            staging,
+            &records,
+            &corpus,
+            &corpus_entities,
+            keyphrases,
+            &doc_keyphrases,
+            pairs,
+            terms_spool,
+            kwic.reader()?,
+            texts.reader()?,
+            diagnostics,
+        )?);
+    }
+
     diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     let mut t = staging.table("diagnostics.csv", DiagnosticRow::HEADER)?;
     for d in diagnostics.iter() {
@@ -774,15 +913,107 @@ fn write_tables(
     Ok((summary, written, times))
 }
 
+/// The spools [`crate::compare::write`] reads, by document (in `doc_id` order).
+struct CompareSpools<'a> {
+    records: &'a [DocRecord],
+    terms: SpoolReader,
+    kwic: SpoolReader,
+    texts: SpoolReader,
+}
+
+impl crate::compare::Spools for CompareSpools<'_> {
+    fn terms(&mut self, doc: usize) -> io::Result<Vec<u8>> {
+        Ok(self.terms.read(self.records[doc].terms)?.to_vec())
+    }
+    fn kwic(&mut self, doc: usize) -> io::Result<Vec<u8>> {
+        Ok(self.kwic.read(self.records[doc].kwic_rows)?.to_vec())
+    }
+    fn text(&mut self, doc: usize) -> io::Result<Vec<u8>> {
+        Ok(self.texts.read(self.records[doc].text_rows)?.to_vec())
+    }
+}
+
+/// Writes the compare tables (`coverage.csv`, `similarity.csv`, ...): see [`crate::compare`].
+#[allow(clippy::too_many_arguments)]
+fn write_compare(
+    cfg: &RunConfig,
+    pool: &rayon::ThreadPool,
+    staging: &Staging,
+    records: &[DocRecord],
+    corpus: &CorpusTerms,
+    corpus_entities: &rustc_hash::FxHashMap<(String, &'static str), CorpusEntity>,
+    keyphrases: crate::compare::Keyphrases,
+    doc_keyphrases: &[Vec<u32>],
+    pairs: crate::compare::collocations::Pairs,
+    terms: SpoolReader,
+    kwic: SpoolReader,
+    texts: SpoolReader,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> io::Result<Vec<&'static str>> {
+    use crate::compare::{Corpus, Doc, EntityInfo};
+    let mut entities: Vec<EntityInfo> = Vec::with_capacity(corpus_entities.len());
+    let mut by_id: Vec<(&(String, &'static str), &CorpusEntity)> = corpus_entities.iter().collect();
+    by_id.sort_by_key(|e| e.1.id);
+    for ((name, label), c) in by_id {
+        entities.push(EntityInfo {
+            name,
+            label,
+            docs: c.docs,
+            mentions: c.mentions,
+        });
+    }
+    let docs = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Doc {
+            doc_id: &r.doc.doc_id,
+            lang: r.lang.code,
+            source: &r.doc.source,
+            published: r.doc.published.as_deref(),
+            group: r.doc.group.as_deref(),
+            words: r.words as u32,
+            entities: &r.entities,
+            keyphrases: doc_keyphrases.get(i).map_or(&[][..], Vec::as_slice),
+        })
+        .collect();
+    let corpus = Corpus {
+        docs,
+        terms: corpus,
+        entities,
+        keyphrases,
+        pairs,
+    };
+    let mut spools = CompareSpools {
+        records,
+        terms,
+        kwic,
+        texts,
+    };
+    crate::compare::write(
+        &cfg.pipeline.compare,
+        corpus,
+        &mut spools,
+        staging,
+        pool,
+        diagnostics,
+    )
+}
+
 fn run_json(
     cfg: &RunConfig,
     s: &Summary,
     rows: &[(&str, u64)],
+    reports: &[crate::report::Written],
     times: &StageTimes,
-    read: Duration,
-    merge: Duration,
-    write: Duration,
+    [read, merge, write, report]: [Duration; 4],
 ) -> String {
+    let mut files: serde_json::Map<String, serde_json::Value> = rows
+        .iter()
+        .map(|(name, n)| (name.to_string(), serde_json::json!({ "rows": n })))
+        .collect();
+    for r in reports {
+        files.insert(r.name.to_string(), r.info.clone().into());
+    }
     let value = serde_json::json!({
         "version": env!("CARGO_PKG_VERSION"),
         "arguments": cfg.arguments,
@@ -797,10 +1028,7 @@ fn run_json(
             "text_bytes": s.text_bytes,
         },
         "languages": s.languages,
-        "files": rows
-            .iter()
-            .map(|(name, n)| (name.to_string(), serde_json::json!({ "rows": n })))
-            .collect::<serde_json::Map<String, serde_json::Value>>(),
+        "files": files,
         "seconds": {
             "total": s.seconds,
             "read": read.as_secs_f64(),
@@ -811,8 +1039,10 @@ fn run_json(
             "keywords": times.keywords.as_secs_f64(),
             "ner": times.ner.as_secs_f64(),
             "rows": times.rows.as_secs_f64(),
+            "compare": times.compare.as_secs_f64(),
             "merge": merge.as_secs_f64(),
             "write": write.as_secs_f64(),
+            "report": report.as_secs_f64(),
         },
         "note": "stage seconds are summed over worker threads; total is wall-clock",
     });

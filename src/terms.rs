@@ -28,6 +28,8 @@ pub struct DocTerm {
     /// Lower-cased surface forms (words joined by single spaces) with their counts, most
     /// frequent first, ties in alphabetical order.
     pub forms: Vec<(String, u32)>,
+    /// Index of the first token of its first occurrence.
+    pub first_token: u32,
 }
 
 impl DocTerm {
@@ -56,16 +58,20 @@ pub fn count_terms(seg: &Segmentation, ann: &Annotated, max_n: usize) -> DocTerm
         .filter(|t| t.kind == TokenKind::Word)
         .count() as u32;
     // counts by sequence of form ids; NONE pads unigrams and bigrams
-    let mut by_forms: FxHashMap<[u32; MAX_N], u32> = FxHashMap::default();
+    // (count, first token of the first occurrence) by sequence of form ids
+    let mut by_forms: FxHashMap<[u32; MAX_N], (u32, u32)> = FxHashMap::default();
     for_each_ngram(seg, ann, max_n, |_, first, last| {
         let mut key = [NONE; MAX_N];
         for (k, j) in (first..=last).enumerate() {
             key[k] = ann.token_forms[j];
         }
-        *by_forms.entry(key).or_default() += 1;
+        let e = by_forms.entry(key).or_insert((0, first as u32));
+        e.0 += 1;
+        e.1 = e.1.min(first as u32);
     });
     // group form sequences by stem sequence
-    let mut by_stems: FxHashMap<[u32; MAX_N], Vec<([u32; MAX_N], u32)>> = FxHashMap::default();
+    type Forms = Vec<([u32; MAX_N], (u32, u32))>;
+    let mut by_stems: FxHashMap<[u32; MAX_N], Forms> = FxHashMap::default();
     for (forms, count) in by_forms {
         let stems = forms.map(|f| {
             if f == NONE {
@@ -79,9 +85,10 @@ pub fn count_terms(seg: &Segmentation, ann: &Annotated, max_n: usize) -> DocTerm
     let mut terms: Vec<DocTerm> = by_stems
         .into_iter()
         .map(|(stems, group)| {
+            let first_token = group.iter().map(|(_, (_, t))| *t).min().unwrap_or(0);
             let mut forms: Vec<(String, u32)> = group
                 .iter()
-                .map(|(f, c)| (join(f, |id| ann.forms[id as usize].lower.as_str()), *c))
+                .map(|(f, (c, _))| (join(f, |id| ann.forms[id as usize].lower.as_str()), *c))
                 .collect();
             forms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             DocTerm {
@@ -89,6 +96,7 @@ pub fn count_terms(seg: &Segmentation, ann: &Annotated, max_n: usize) -> DocTerm
                 stem: join(&stems, |id| ann.stems[id as usize].as_str()),
                 count: forms.iter().map(|f| f.1).sum(),
                 forms,
+                first_token,
             }
         })
         .collect();

@@ -175,7 +175,7 @@ proptest! {
             prop_assert!(c.capitalised + c.caseless <= c.count);
         }
         // the spool gives back the same document
-        let mut spool = String::new();
+        let mut spool = Vec::new();
         doc.encode(&mut spool);
         prop_assert_eq!(DocKeywords::decode(&spool), Some(doc.clone()));
         // no list holds near-duplicates, none is longer than asked

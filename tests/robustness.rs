@@ -10,14 +10,28 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Every file `run.json` lists parses as CSV with the recorded number of rows, and no other
-/// output file is there.
+/// Every CSV file `run.json` lists parses with the recorded number of rows, the workbook and
+/// the page are whole, and no other output file is there.
 fn verify_complete(out: &Path) {
     let run: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("run.json")).expect("run.json present"))
             .unwrap();
     let files = run["files"].as_object().unwrap();
     for (name, info) in files {
+        if name.ends_with(".html") {
+            let page = fs::read(out.join(name)).unwrap();
+            assert_eq!(page.len() as u64, info["bytes"].as_u64().unwrap(), "{name}");
+            assert!(page.ends_with(b"</html>\n"), "{name} is cut");
+            continue;
+        }
+        if name.ends_with(".xlsx") {
+            let bytes = fs::read(out.join(name)).unwrap();
+            assert!(bytes.starts_with(b"PK\x03\x04"), "{name} is not a zip");
+            // the end-of-central-directory record closes a whole zip file
+            let tail = &bytes[bytes.len().saturating_sub(22)..];
+            assert!(tail.starts_with(b"PK\x05\x06"), "{name} is cut");
+            continue;
+        }
         let mut r = csv::Reader::from_path(out.join(name)).unwrap();
         let mut n = 0u64;
         for rec in r.records() {
@@ -359,9 +373,10 @@ fn a_full_disk_ends_the_run_with_exit_2_and_publishes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let disk = dir.path().join("disk");
     fs::create_dir(&disk).unwrap();
-    // a 300 kB file system: big enough for the first run's output, too small for --emit tokens
+    // a 1 MB file system: big enough for the first run's output (its workbook's temporary
+    // sheets included), too small for --emit tokens
     let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=300k", "tmpfs"])
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
         .arg(&disk)
         .stderr(Stdio::null())
         .status()

@@ -1,0 +1,471 @@
+//! Workbook: the output tables as one Excel file, `newslens.xlsx`.
+//!
+//! Takes the CSV files in a folder; gives `newslens.xlsx` with an `about` sheet (what each
+//! sheet holds, its rows, and what was left out) and one sheet per table in [`SHEETS`]: a bold,
+//! frozen header row with an autofilter, column widths from the header and the first
+//! [`WIDTH_SAMPLE`] rows (capped at [`MAX_WIDTH`]), numbers as numbers and text as text. Which
+//! columns are numeric is decided by column NAME ([`kind`]), never by looking at a cell, so a
+//! `doc_id` such as `2023` stays text. Text is written as text cells (never evaluated), so the
+//! CSV formula guard is removed ([`super::unguard`]) and a text that starts like a formula gets
+//! Excel's own "quote prefix" style instead: the cell shows `=SUM(A1)`, and editing it keeps
+//! it text; a text longer than Excel's 32,767 characters is cut with `…`. The coverage matrix's document columns get a 3-colour heat map. A sheet holds at
+//! most [`MAX_ROWS`] data rows (Excel's limit); the `about` sheet says when the CSV has more.
+//! Sheets are written in constant-memory mode (rows streamed to temporary files in the same
+//! folder), so memory does not grow with the corpus. The per-term and per-token tables
+//! (`terms.csv`, `mentions.csv`, `sentences.csv`, `tokens.csv`) are not copied: they are
+//! large and best read from the CSV.
+
+use super::{CsvTable, Written, unguard};
+use rust_xlsxwriter::{
+    ConditionalFormat3ColorScale, DocProperties, ExcelDateTime, Format, FormatAlign, Workbook,
+    Worksheet, XlsxError,
+};
+use std::io;
+use std::path::Path;
+
+/// The file name.
+pub const FILE: &str = "newslens.xlsx";
+/// Data rows per sheet: Excel's 1,048,576 rows less the header.
+pub const MAX_ROWS: u32 = 1_048_575;
+/// Rows read to size the columns.
+pub const WIDTH_SAMPLE: usize = 200;
+/// Widest column, in characters.
+pub const MAX_WIDTH: usize = 60;
+
+/// The sheets, in order: (sheet name, CSV file).
+pub const SHEETS: &[(&str, &str)] = &[
+    ("documents", "documents.csv"),
+    ("keywords", "keywords.csv"),
+    ("entities", "entities.csv"),
+    ("corpus_entities", "corpus_entities.csv"),
+    ("coverage", "coverage.csv"),
+    ("coverage_matrix", "coverage_matrix.csv"),
+    ("similarity", "similarity.csv"),
+    ("keyness", "keyness.csv"),
+    ("collocations", "collocations.csv"),
+    ("kwic", "kwic.csv"),
+    ("timeline", "timeline.csv"),
+    ("corpus_terms", "corpus_terms.csv"),
+    ("diagnostics", "diagnostics.csv"),
+];
+
+/// Leading columns of `coverage_matrix.csv`; every later column is a document's counts.
+const MATRIX_FIXED: usize = 5;
+
+/// How a column's cells are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Number,
+    Bool,
+}
+
+/// The kind of column `name` of `file` (column `index`), by name only.
+pub fn kind(file: &str, index: usize, name: &str) -> Kind {
+    if file == "coverage_matrix.csv" && index >= MATRIX_FIXED {
+        return Kind::Number;
+    }
+    match name {
+        "language_reliable" => Kind::Bool,
+        "language_confidence"
+        | "chars"
+        | "sentences"
+        | "tokens"
+        | "words"
+        | "unique_terms"
+        | "line"
+        | "n"
+        | "count"
+        | "tf"
+        | "df"
+        | "idf"
+        | "tfidf"
+        | "rank"
+        | "score"
+        | "first_start"
+        | "start"
+        | "end"
+        | "sentence"
+        | "token"
+        | "docs"
+        | "mentions"
+        | "cosine"
+        | "shared_entities"
+        | "shared_keyphrases"
+        | "expected"
+        | "other_count"
+        | "log_likelihood"
+        | "log_ratio"
+        | "p_value"
+        | "count_a"
+        | "count_b"
+        | "pmi" => Kind::Number,
+        _ => Kind::Text,
+    }
+}
+
+/// Columns a text needs on screen: two for wide (CJK, full-width) characters.
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x20000..=0x3FFFD => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+fn xlsx_err(e: XlsxError) -> io::Error {
+    match e {
+        XlsxError::IoError(e) => e,
+        e => io::Error::other(e.to_string()),
+    }
+}
+
+/// What happened to one table.
+struct SheetNote {
+    sheet: &'static str,
+    file: &'static str,
+    /// Rows in the CSV; `None` when the run did not write it.
+    rows: Option<u64>,
+    shown: u64,
+}
+
+struct Formats {
+    header: Format,
+    quoted: Format,
+}
+
+/// Writes `dir/newslens.xlsx` from the CSV files in `dir`.
+pub fn write(dir: &Path) -> io::Result<Written> {
+    write_capped(dir, MAX_ROWS)
+}
+
+/// Bytes of disk the workbook takes while it is written, per byte of CSV: the sheets' XML in
+/// temporary files is about 5.2 times the CSV, and the zip file 0.6 (measured on the bundled
+/// corpus).
+const SPACE_PER_CSV_BYTE: u64 = 6;
+
+/// Fails with `StorageFull` when the folder's file system has too little free space for the
+/// workbook: rust_xlsxwriter's constant-memory sheets panic on a write error instead of
+/// returning it, so a full disk must be caught before.
+fn check_space(dir: &Path) -> io::Result<()> {
+    let mut csv = 0u64;
+    for (_, file) in SHEETS {
+        if let Ok(m) = std::fs::metadata(dir.join(file)) {
+            csv += m.len();
+        }
+    }
+    let need = csv * SPACE_PER_CSV_BYTE + (64 << 10);
+    #[cfg(target_os = "linux")]
+    {
+        let st = rustix::fs::statvfs(dir).map_err(io::Error::from)?;
+        let free = st.f_bavail.saturating_mul(st.f_frsize);
+        if free < need {
+            return Err(io::Error::new(
+                io::ErrorKind::StorageFull,
+                format!(
+                    "{FILE} needs about {} MB of disk space while it is written and {} MB are free; run with --no-workbook to skip it",
+                    need.div_ceil(1_000_000),
+                    free / 1_000_000
+                ),
+            ));
+        }
+    }
+    let _ = need;
+    Ok(())
+}
+
+/// [`write`] with at most `max_rows` data rows per sheet (tests use a small cap).
+pub fn write_capped(dir: &Path, max_rows: u32) -> io::Result<Written> {
+    check_space(dir)?;
+    // a write error that gets past the check (the disk filled meanwhile) panics inside
+    // rust_xlsxwriter; it must end the run with an error, not a crash
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(dir, max_rows))).unwrap_or_else(
+        |_| {
+            Err(io::Error::other(format!(
+                "{FILE} could not be written (disk full?); run with --no-workbook to skip it"
+            )))
+        },
+    )
+}
+
+fn build(dir: &Path, max_rows: u32) -> io::Result<Written> {
+    let mut wb = Workbook::new();
+    wb.set_tempdir(dir).map_err(xlsx_err)?;
+    // a fixed creation time: the same tables give the same bytes (run.json has the run's facts)
+    let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_err)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("newslens tables")
+            .set_creation_datetime(&epoch),
+    );
+    let formats = Formats {
+        header: Format::new().set_bold().set_align(FormatAlign::Top),
+        quoted: Format::new().set_quote_prefix(),
+    };
+    // the about sheet is small and filled in last
+    wb.add_worksheet().set_name("about").map_err(xlsx_err)?;
+    let mut notes = Vec::new();
+    let mut total = 0u64;
+    for &(sheet, file) in SHEETS {
+        let Some(table) = CsvTable::open(dir, file)? else {
+            notes.push(SheetNote {
+                sheet,
+                file,
+                rows: None,
+                shown: 0,
+            });
+            continue;
+        };
+        let ws = wb.add_worksheet_with_constant_memory().map_err(xlsx_err)?;
+        ws.set_name(sheet).map_err(xlsx_err)?;
+        let (rows, shown) = write_sheet(ws, file, table, max_rows, &formats)?;
+        total += shown;
+        notes.push(SheetNote {
+            sheet,
+            file,
+            rows: Some(rows),
+            shown,
+        });
+    }
+    let about = wb.worksheet_from_index(0).map_err(xlsx_err)?;
+    write_about(about, &notes, max_rows, &formats).map_err(xlsx_err)?;
+    let sheets = 1 + notes.iter().filter(|n| n.rows.is_some()).count() as u64;
+    wb.save(dir.join(FILE)).map_err(xlsx_err)?;
+    let mut info = serde_json::Map::new();
+    info.insert("sheets".into(), sheets.into());
+    info.insert("rows".into(), total.into());
+    Ok(Written { name: FILE, info })
+}
+
+fn write_about(
+    ws: &mut Worksheet,
+    notes: &[SheetNote],
+    max_rows: u32,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.write_string(0, 0, "newslens tables: one sheet per CSV file of the run")?;
+    let header = ["sheet", "file", "rows in the CSV", "rows here", "note"];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(2, c as u16, *h, &f.header)?;
+    }
+    for (i, n) in notes.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string(r, 0, n.sheet)?;
+        ws.write_string(r, 1, n.file)?;
+        match n.rows {
+            None => {
+                let why = match n.file {
+                    "coverage_matrix.csv" => {
+                        "not in this run: written only for corpora of at most 1,000 documents (coverage.csv has the same counts, one row per cell)"
+                    }
+                    "entities.csv" | "corpus_entities.csv" => {
+                        "not in this run: named entities were not extracted"
+                    }
+                    _ => "not in this run: the run did not write this table",
+                };
+                ws.write_string(r, 4, why)?;
+            }
+            Some(rows) => {
+                ws.write_number(r, 2, rows as f64)?;
+                ws.write_number(r, 3, n.shown as f64)?;
+                if rows > n.shown {
+                    ws.write_string(
+                        r,
+                        4,
+                        format!(
+                            "only the first {max_rows} rows fit in a sheet; {} has all {rows}",
+                            n.file
+                        ),
+                    )?;
+                }
+            }
+        }
+    }
+    let r = 4 + notes.len() as u32;
+    ws.write_string(
+        r,
+        0,
+        "terms.csv, mentions.csv, sentences.csv and tokens.csv are not copied here (too large); open the CSV files.",
+    )?;
+    ws.write_string(
+        r + 1,
+        0,
+        "Numbers are numbers; text is text. A text starting with = + - @ is shown as written (the CSV files put ' in front of it).",
+    )?;
+    for (c, w) in [16.0, 22.0, 16.0, 12.0, 70.0].into_iter().enumerate() {
+        ws.set_column_width(c as u16, w)?;
+    }
+    ws.set_freeze_panes(3, 0)?;
+    Ok(())
+}
+
+/// Copies one table into `ws`; returns (rows in the CSV, rows written).
+fn write_sheet(
+    ws: &mut Worksheet,
+    file: &str,
+    mut table: CsvTable,
+    max_rows: u32,
+    f: &Formats,
+) -> io::Result<(u64, u64)> {
+    let kinds: Vec<Kind> = table
+        .header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| kind(file, i, h))
+        .collect();
+    let ncols = table.header.len().clamp(1, 16_384);
+    // size the columns from the header and the first rows
+    let mut sample = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    while sample.len() < WIDTH_SAMPLE && table.next(&mut rec)? {
+        sample.push(rec.clone());
+    }
+    let mut widths: Vec<usize> = table.header.iter().map(|h| display_width(h)).collect();
+    for r in &sample {
+        for (w, v) in widths.iter_mut().zip(r.iter()) {
+            *w = (*w).max(display_width(unguard(v)));
+        }
+    }
+    let e = xlsx_err;
+    for (c, w) in widths.iter().enumerate().take(ncols) {
+        ws.set_column_width(c as u16, (w + 2).clamp(6, MAX_WIDTH) as f64)
+            .map_err(e)?;
+    }
+    for (c, h) in table.header.iter().enumerate().take(ncols) {
+        ws.write_string_with_format(0, c as u16, &*fit(unguard(h)), &f.header)
+            .map_err(e)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(e)?;
+
+    let mut rows = 0u64;
+    let mut shown = 0u32;
+    let mut write_row = |rec: &csv::StringRecord, rows: &mut u64, shown: &mut u32| {
+        *rows += 1;
+        if *shown >= max_rows {
+            return Ok(());
+        }
+        *shown += 1;
+        let r = *shown;
+        for (c, v) in rec.iter().enumerate().take(ncols) {
+            write_cell(ws, r, c as u16, kinds.get(c).copied(), v, f)?;
+        }
+        Ok::<(), XlsxError>(())
+    };
+    for r in &sample {
+        write_row(r, &mut rows, &mut shown).map_err(e)?;
+    }
+    drop(sample);
+    while table.next(&mut rec)? {
+        write_row(&rec, &mut rows, &mut shown).map_err(e)?;
+    }
+    let last_col = (ncols - 1) as u16;
+    ws.autofilter(0, 0, shown, last_col).map_err(e)?;
+    if file == "coverage_matrix.csv" && shown > 0 && ncols > MATRIX_FIXED {
+        let heat = ConditionalFormat3ColorScale::new()
+            .set_minimum_color("FFFFFF")
+            .set_midpoint_color("FFEB84")
+            .set_maximum_color("F8696B");
+        ws.add_conditional_format(1, MATRIX_FIXED as u16, shown, last_col, &heat)
+            .map_err(e)?;
+    }
+    Ok((rows, shown as u64))
+}
+
+/// Characters in one cell, Excel's limit.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// `s`, cut to [`MAX_CELL_CHARS`] with an ellipsis (the CSV keeps the whole text).
+fn fit(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(MAX_CELL_CHARS) {
+        None => s.into(),
+        Some(_) => {
+            let mut t: String = s.chars().take(MAX_CELL_CHARS - 1).collect();
+            t.push('…');
+            t.into()
+        }
+    }
+}
+
+/// Writes one cell by its column's kind; empty cells stay blank, and a cell that does not
+/// parse as its kind is kept as text.
+fn write_cell(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    kind: Option<Kind>,
+    v: &str,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    if v.is_empty() {
+        return Ok(());
+    }
+    match kind {
+        Some(Kind::Number) => {
+            if let Ok(x) = v.parse::<f64>()
+                && x.is_finite()
+            {
+                ws.write_number(r, c, x)?;
+                return Ok(());
+            }
+        }
+        Some(Kind::Bool) => match v {
+            "true" => {
+                ws.write_boolean(r, c, true)?;
+                return Ok(());
+            }
+            "false" => {
+                ws.write_boolean(r, c, false)?;
+                return Ok(());
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+    let text = fit(unguard(v));
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        ws.write_string_with_format(r, c, &*text, &f.quoted)?;
+    } else {
+        ws.write_string(r, c, &*text)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_come_from_names() {
+        assert_eq!(kind("documents.csv", 0, "doc_id"), Kind::Text);
+        assert_eq!(kind("documents.csv", 6, "chars"), Kind::Number);
+        assert_eq!(kind("documents.csv", 11, "language_reliable"), Kind::Bool);
+        assert_eq!(kind("keyness.csv", 1, "group"), Kind::Text);
+        assert_eq!(kind("coverage_matrix.csv", 4, "mentions"), Kind::Number);
+        assert_eq!(kind("coverage_matrix.csv", 5, "2023"), Kind::Number);
+        assert_eq!(kind("timeline.csv", 2, "date"), Kind::Text);
+    }
+
+    #[test]
+    fn long_text_fits_a_cell() {
+        let long = "é".repeat(MAX_CELL_CHARS + 10);
+        let cut = fit(&long);
+        assert_eq!(cut.chars().count(), MAX_CELL_CHARS);
+        assert!(cut.ends_with('…'));
+        assert_eq!(fit("short"), "short");
+    }
+
+    #[test]
+    fn wide_characters_count_twice() {
+        assert_eq!(display_width("abc"), 3);
+        assert_eq!(display_width("北京"), 4);
+        assert_eq!(display_width("وزارة"), 5);
+    }
+}
