@@ -3,7 +3,8 @@
 //! Takes a language (ISO 639-3) and a token's lower-cased matching form; gives whether it is a
 //! stopword and its Snowball stem (`rust-stemmers`). Stopwords are NLTK's lists (via the
 //! `stop-words` crate): 100–300 function words per language, so that content words that matter
-//! in news — `state`, `security`, `police`, `law`, `million` — stay terms. Languages without a
+//! in news — `state`, `security`, `police`, `law`, `million` — stay terms (Japanese, which NLTK
+//! lacks, has a list of its particles and auxiliaries of that size). Languages without a
 //! Snowball stemmer use the lower-cased form as the stem; languages without a list have no
 //! stopwords. Abbreviations (`u.s.`), words with digits, @handles and #hashtags are never stemmed.
 
@@ -38,6 +39,7 @@ const LANGUAGES: &[(&str, Option<&str>, Option<Algorithm>)] = &[
     ("hun", Some("hu"), Some(Algorithm::Hungarian)),
     ("ind", Some("id"), None),
     ("ita", Some("it"), Some(Algorithm::Italian)),
+    ("jpn", None, None),
     ("kaz", Some("kk"), None),
     ("nep", Some("ne"), None),
     ("nld", Some("nl"), Some(Algorithm::Dutch)),
@@ -57,14 +59,36 @@ const LANGUAGES: &[(&str, Option<&str>, Option<Algorithm>)] = &[
     ("zho", Some("zh"), None),
 ];
 
+/// Japanese function words as TinySegmenter splits them (NLTK has no Japanese list): case and
+/// topic particles, conjunctive particles, auxiliary and light verbs and their inflected
+/// pieces, formal nouns, demonstratives; about the size of the NLTK lists, so that content
+/// words (政府, 発表, 首相) stay terms.
+#[rustfmt::skip]
+const JAPANESE_STOPWORDS: &[&str] = &[
+    "の", "に", "は", "を", "た", "が", "で", "て", "と", "し", "れ", "さ", "も", "な", "か",
+    "へ", "や", "だ", "ず", "ば", "う", "き", "つ", "ん", "せ", "い", "お", "ら", "から", "まで",
+    "より", "など", "ので", "のに", "けれど", "けど", "ながら", "ほど", "だけ", "しか", "ばかり",
+    "こそ", "でも", "では", "には", "とは", "への", "との", "での", "からの", "までの", "ある",
+    "あり", "あっ", "いる", "おり", "おる", "する", "され", "される", "させ", "させる", "でき",
+    "できる", "なる", "なり", "なっ", "なく", "ない", "なかっ", "れる", "られ", "られる", "ます",
+    "まし", "ませ", "です", "でし", "だっ", "たり", "たい", "こと", "もの", "ため", "よう",
+    "ところ", "とき", "うち", "ほか", "これ", "それ", "あれ", "この", "その", "あの", "ここ",
+    "そこ", "また", "および", "及び", "または", "並び", "しかし", "ただし", "さらに", "そして",
+    "について", "によって", "により", "による", "において", "における", "に対して", "に対する",
+    "として", "とともに", "という", "といった", "いう", "いっ", "同", "等",
+];
+
 impl Lexicon {
     fn build(code: &'static str) -> Lexicon {
         let entry = LANGUAGES.iter().find(|(c, _, _)| *c == code);
-        let stopwords = entry
-            .and_then(|(_, list, _)| *list)
-            .and_then(stop_words::lookup)
-            .map(|words| words.iter().map(|w| crate::normalize::lower(w)).collect())
-            .unwrap_or_default();
+        let stopwords = match code {
+            "jpn" => JAPANESE_STOPWORDS.iter().map(|w| w.to_string()).collect(),
+            _ => entry
+                .and_then(|(_, list, _)| *list)
+                .and_then(stop_words::lookup)
+                .map(|words| words.iter().map(|w| crate::normalize::lower(w)).collect())
+                .unwrap_or_default(),
+        };
         let stemmer = entry.and_then(|(_, _, alg)| *alg).map(Stemmer::create);
         Lexicon {
             code,
@@ -163,42 +187,55 @@ impl Annotated {
 
 /// Lower-cases, stems and flags every token of `text`.
 pub fn annotate(text: &str, tokens: &[Token], lexicon: &Lexicon) -> Annotated {
+    annotate_parts(text, tokens, &[(0, lexicon)])
+}
+
+/// [`annotate`] for a document in several languages: `parts` gives, in token order, the index
+/// of the first token each lexicon applies to (the first at 0).
+pub fn annotate_parts(text: &str, tokens: &[Token], parts: &[(usize, &Lexicon)]) -> Annotated {
     let mut out = Annotated {
         token_forms: Vec::with_capacity(tokens.len()),
         ..Annotated::default()
     };
-    // keyed by (kind, original text): the same word is looked up once per document
-    let mut seen: FxHashMap<(TokenKind, &str), u32> = FxHashMap::default();
+    // keyed by (language, kind, original text): the same word is looked up once per document
+    let mut seen: FxHashMap<(&str, TokenKind, &str), u32> = FxHashMap::default();
     let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
-    for t in tokens {
+    let mut part = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        while parts.get(part + 1).is_some_and(|(first, _)| *first <= i) {
+            part += 1;
+        }
+        let lexicon = parts[part].1;
         let surface = &text[t.start..t.end];
-        let id = *seen.entry((t.kind, surface)).or_insert_with(|| {
-            let lower = crate::normalize::lower(surface);
-            let (stem, stopword, content) = match t.kind {
-                TokenKind::Word => {
-                    // elided words (French l', qu') are listed without their apostrophe
-                    let stop = lexicon.is_stopword(&lower)
-                        || lower
-                            .strip_suffix('\'')
-                            .is_some_and(|w| lexicon.is_stopword(w));
-                    (lexicon.stem(&lower).into_owned(), stop, !stop)
-                }
-                TokenKind::Handle | TokenKind::Hashtag => (lower.clone(), false, true),
-                _ => (lower.clone(), false, false),
-            };
-            let next = stem_ids.len() as u32;
-            let stem_id = *stem_ids.entry(stem).or_insert_with_key(|s| {
-                out.stems.push(s.clone());
-                next
+        let id = *seen
+            .entry((lexicon.code, t.kind, surface))
+            .or_insert_with(|| {
+                let lower = crate::normalize::lower(surface);
+                let (stem, stopword, content) = match t.kind {
+                    TokenKind::Word => {
+                        // elided words (French l', qu') are listed without their apostrophe
+                        let stop = lexicon.is_stopword(&lower)
+                            || lower
+                                .strip_suffix('\'')
+                                .is_some_and(|w| lexicon.is_stopword(w));
+                        (lexicon.stem(&lower).into_owned(), stop, !stop)
+                    }
+                    TokenKind::Handle | TokenKind::Hashtag => (lower.clone(), false, true),
+                    _ => (lower.clone(), false, false),
+                };
+                let next = stem_ids.len() as u32;
+                let stem_id = *stem_ids.entry(stem).or_insert_with_key(|s| {
+                    out.stems.push(s.clone());
+                    next
+                });
+                out.forms.push(Form {
+                    lower,
+                    stem: stem_id,
+                    stopword,
+                    content,
+                });
+                (out.forms.len() - 1) as u32
             });
-            out.forms.push(Form {
-                lower,
-                stem: stem_id,
-                stopword,
-                content,
-            });
-            (out.forms.len() - 1) as u32
-        });
         out.token_forms.push(id);
     }
     out
@@ -243,6 +280,8 @@ mod tests {
         check("xxx", "Whatever", false, "whatever");
         check("und", "the", false, "the");
         check("pol", "rząd", false, "rząd");
+        check("jpn", "の", true, "の");
+        check("jpn", "政府", false, "政府");
     }
 
     #[test]

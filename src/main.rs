@@ -16,8 +16,10 @@ use std::process::ExitCode;
 const OUTPUTS: &str = "\
 OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
   documents.csv     doc_id, source, title, published, language, language_confidence, chars,
-                    sentences, tokens, words, unique_terms, language_reliable, url, path, line
-                    — one row per article, sorted by doc_id
+                    sentences, tokens, words, unique_terms, language_reliable, languages, url,
+                    path, line — one row per article, sorted by doc_id; languages = shares
+                    of letters per paragraph, largest first (eng:0.86;zho:0.14); each
+                    paragraph is segmented, stopped and stemmed in its own language
   terms.csv         doc_id, term, stem, n, count, tf, df, idf, tfidf
                     — content terms (n = 1, 2, 3 words) per article, by doc_id then count
   keywords.csv      doc_id, method, rank, keyword, score, count, first_start
@@ -199,6 +201,11 @@ struct RunArgs {
     /// Language of every article (ISO 639-3 like eng, fra, deu; or 639-1), skipping detection.
     #[arg(long, value_name = "CODE")]
     lang: Option<String>,
+    /// Candidate languages for detection (comma-separated ISO 639-3 or 639-1 codes, e.g.
+    /// eng,fra,deu): restricting them to the languages a corpus can contain raises accuracy,
+    /// above all on short texts. Ignored with --lang.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    languages: Vec<String>,
     /// Also write these large tables (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "TABLES")]
     emit: Vec<Emit>,
@@ -315,6 +322,22 @@ fn main() -> ExitCode {
         },
         None => None,
     };
+    let mut codes = Vec::new();
+    for code in &args.languages {
+        match newslens::language::parse_code(code) {
+            Some(c) => codes.push(c),
+            None => {
+                return fail(format!(
+                    "--languages {code}: unknown language code; use ISO 639-3 codes such as eng,fra,deu,spa,zho"
+                ));
+            }
+        }
+    }
+    let languages = if codes.is_empty() {
+        None
+    } else {
+        newslens::language::Detector::new(&codes)
+    };
     let delimiter = match args.delimiter {
         Some(c) if c.is_ascii() => Some(c as u8),
         Some(c) => {
@@ -345,6 +368,7 @@ fn main() -> ExitCode {
         jobs: args.jobs,
         pipeline: Options {
             lang,
+            languages,
             emit_tokens: args.emit.contains(&Emit::Tokens),
             emit_sentences: args.emit.contains(&Emit::Sentences),
             keywords: args.keywords,

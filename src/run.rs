@@ -162,6 +162,7 @@ impl std::error::Error for RunError {}
 struct DocRecord {
     doc: Document,
     lang: LangInfo,
+    languages: String,
     chars: u64,
     sentences: u64,
     tokens: u64,
@@ -306,6 +307,7 @@ impl Reducer {
         }
         self.records.push(DocRecord {
             lang: a.lang,
+            languages: a.languages,
             chars: a.chars,
             sentences: a.sentences,
             tokens: a.tokens,
@@ -718,6 +720,7 @@ fn write_tables(
             words: r.words,
             unique_terms: r.unique_terms,
             language_reliable: r.lang.reliable,
+            languages: &r.languages,
             url: r.doc.url.as_deref().map(Text),
             path: Text(&r.doc.path),
             line: r.doc.line,

@@ -7,8 +7,9 @@
 //! with the repairs news text needs:
 //!
 //! - URLs, e-mail addresses, @handles and #hashtags are found first and stay one token;
-//! - in Chinese documents, runs of Han characters are split into words by jieba (UAX #29
-//!   would make every character a word);
+//! - in Chinese documents, runs of Han characters are split into words by jieba, in Japanese
+//!   documents runs of Han and kana by TinySegmenter (UAX #29 would make every character a
+//!   word);
 //! - hyphenated words (`counter-espionage`, `COVID-19`, `2-1`) stay one token;
 //! - abbreviations keep their period (`U.S.`, `Mr.`, `Aug.`, `Inc.`, `No. 3`, initials `J.`) and
 //!   do not end a sentence unless a capitalised function word follows (`in the U.S. The ...`);
@@ -117,6 +118,30 @@ pub fn segment(text: &str, lang: &str) -> Segmentation {
     Segmentation { tokens, sentences }
 }
 
+/// Splits `text` into sentences and tokens part by part, each part (consecutive byte ranges
+/// covering the text) with its own language: a mixed-language document's paragraphs. A sentence
+/// never crosses from one part into the next.
+pub fn segment_parts(text: &str, parts: &[(Range<usize>, &str)]) -> Segmentation {
+    let mut out = Segmentation::default();
+    for (range, lang) in parts {
+        let seg = segment(&text[range.clone()], lang);
+        let (t0, s0) = (out.tokens.len(), out.sentences.len() as u32);
+        out.tokens.extend(seg.tokens.into_iter().map(|t| Token {
+            start: t.start + range.start,
+            end: t.end + range.start,
+            sentence: t.sentence + s0,
+            ..t
+        }));
+        out.sentences
+            .extend(seg.sentences.into_iter().map(|s| Sentence {
+                start: s.start + range.start,
+                end: s.end + range.start,
+                tokens: s.tokens.start + t0..s.tokens.end + t0,
+            }));
+    }
+    out
+}
+
 /// Tokens of `text` (sentence indices left at 0).
 pub fn tokenize(text: &str, lang: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 5 + 1);
@@ -157,31 +182,65 @@ fn jieba() -> &'static jieba_rs::Jieba {
     JIEBA.get_or_init(jieba_rs::Jieba::new)
 }
 
+/// A word segmenter for a run of Han (and kana) characters: pushes the words of `text[s..e]`.
+type Words = fn(&str, usize, usize, &mut Vec<Token>);
+
 /// One run of text without white space. In Chinese text, runs of Han characters are split
-/// into words by jieba (UAX #29 would make every character a word); the rest goes on below.
+/// into words by jieba, in Japanese text runs of Han and kana by TinySegmenter (UAX #29 would
+/// make every character a word); the rest goes on below.
 fn chunk(text: &str, s: usize, e: usize, rules: &Rules, out: &mut Vec<Token>) {
-    if !rules.chinese || !text[s..e].chars().any(is_han) {
+    let (in_run, words): (fn(char) -> bool, Words) = if rules.chinese {
+        (is_han, han_words)
+    } else if rules.japanese {
+        (is_japanese, japanese_words)
+    } else {
+        return chunk_plain(text, s, e, rules, out);
+    };
+    if !text[s..e].chars().any(in_run) {
         return chunk_plain(text, s, e, rules, out);
     }
     let mut run_start = s;
-    let mut han_run = None;
+    let mut cjk_run = None;
     for (i, c) in text[s..e].char_indices().map(|(i, c)| (s + i, c)) {
-        match (is_han(c), han_run) {
+        match (in_run(c), cjk_run) {
             (true, None) => {
                 chunk_plain(text, run_start, i, rules, out);
-                han_run = Some(i);
+                cjk_run = Some(i);
             }
             (false, Some(h)) => {
-                han_words(text, h, i, out);
-                han_run = None;
+                words(text, h, i, out);
+                cjk_run = None;
                 run_start = i;
             }
             _ => {}
         }
     }
-    match han_run {
-        Some(h) => han_words(text, h, e, out),
+    match cjk_run {
+        Some(h) => words(text, h, e, out),
         None => chunk_plain(text, run_start, e, rules, out),
+    }
+}
+
+/// Han characters, hiragana, katakana (full and half width), the prolonged sound mark and the
+/// iteration marks: the letters of Japanese words.
+fn is_japanese(c: char) -> bool {
+    is_han(c)
+        || matches!(c as u32, 0x3041..=0x309F | 0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F | 0x3005)
+}
+
+/// Words of a run of Japanese letters, by TinySegmenter (a compact model trained on
+/// newspaper text, compiled into the crate). Its words concatenate back to the run.
+fn japanese_words(text: &str, s: usize, e: usize, out: &mut Vec<Token>) {
+    let mut a = s;
+    for w in tinysegmenter::tokenize(&text[s..e]) {
+        let b = (a + w.len()).min(e);
+        if b > a {
+            push(out, a, b, TokenKind::Word);
+        }
+        a = b;
+    }
+    if a < e {
+        push(out, a, e, TokenKind::Word);
     }
 }
 
@@ -469,6 +528,8 @@ pub struct Rules {
     elisions: &'static [&'static str],
     /// Han text is split into words by a dictionary segmenter.
     chinese: bool,
+    /// Han and kana text is split into words by a Japanese segmenter.
+    japanese: bool,
 }
 
 /// French elided articles, pronouns and conjunctions.
@@ -495,6 +556,7 @@ impl Rules {
                 _ => &[],
             },
             chinese: lang == "zho",
+            japanese: lang == "jpn",
         }
     }
 
@@ -847,6 +909,38 @@ mod tests {
             render("這個國家有兩位部長。", "zho"),
             "這 個 國家 有 兩 位 部長 。/punct"
         );
+    }
+
+    #[test]
+    fn japanese_words() {
+        // hand-checked news sentences: words, particles and auxiliaries apart, as in the
+        // newspaper corpora TinySegmenter was trained on
+        for (text, words) in [
+            (
+                "東京都は新型コロナウイルスの感染者が増えていると発表した。",
+                "東京都 は 新型 コロナウイルス の 感染 者 が 増え て いる と 発表 し た 。/punct",
+            ),
+            (
+                "日本銀行は金融政策の維持を決めた。",
+                "日本銀行 は 金融 政策 の 維持 を 決め た 。/punct",
+            ),
+            (
+                "岸田首相は記者会見で経済対策を説明した。",
+                "岸田 首相 は 記者 会見 で 経済 対策 を 説明 し た 。/punct",
+            ),
+            (
+                "トヨタ自動車の2023年度の営業利益は5兆円を超えた。",
+                "トヨタ 自動車 の 2023/number 年度 の 営業 利益 は 5/number 兆円 を 超え た 。/punct",
+            ),
+            (
+                "政府は来年度予算案を閣議決定しました。NHKが報じた。",
+                "政府 は 来年度 予算 案 を 閣議 決定 し まし た 。/punct | NHK が 報じ た 。/punct",
+            ),
+        ] {
+            assert_eq!(render(text, "jpn"), words, "{text}");
+        }
+        // other languages keep UAX #29 (one token per Han character or kana run)
+        assert_eq!(render("東京都", "und"), "東 京 都");
     }
 
     #[test]

@@ -923,6 +923,81 @@ fn keyword_options() {
 }
 
 #[test]
+fn languages_option_restricts_candidates_and_languages_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("items.jsonl");
+    let en = "The Ministry of State Security has issued a call for citizens to report spies, saying that foreign intelligence agencies have stepped up their activities in the country.";
+    let zh = "国家安全部呼吁公民积极参与反间谍工作。国家安全部呼吁公民积极参与反间谍工作。";
+    fs::write(
+        &input,
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "word", "text": "sentences"}),
+            serde_json::json!({"id": "mixed", "text": format!("{en}\n\n{zh}")}),
+        ),
+    )
+    .unwrap();
+    let lang = |args: &[&str]| {
+        let out = dir.path().join("out");
+        newslens()
+            .args(["run", "-q", "-o"])
+            .arg(&out)
+            .arg(&input)
+            .args(args)
+            .assert()
+            .code(0);
+        rows(&out.join("documents.csv"))
+    };
+    let all = lang(&[]);
+    assert_eq!(all[0]["doc_id"], "mixed");
+    assert_eq!(all[0]["language"], "eng");
+    assert!(all[0]["languages"].starts_with("eng:0."), "{all:?}");
+    assert!(all[0]["languages"].contains(";zho:0."), "{all:?}");
+    assert_eq!(all[1]["languages"], format!("{}:1.00", all[1]["language"]));
+    // among German and French only, "sentences" is French
+    let restricted = lang(&["--languages", "deu,fr"]);
+    assert_eq!(restricted[1]["language"], "fra");
+    newslens()
+        .args(["run", "seeds", "--languages", "eng,xx-klingon"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn mixed_language_article_gets_shares_and_per_paragraph_words_and_stems() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    newslens()
+        .args(["run", "tests/fixtures/mixed/en-zh.txt", "-q", "-o"])
+        .arg(&out)
+        .current_dir(root())
+        .assert()
+        .code(0);
+    let docs = rows(&out.join("documents.csv"));
+    assert_eq!(docs[0]["language"], "eng");
+    assert_eq!(docs[0]["languages"], "eng:0.84;zho:0.16");
+    let terms = rows(&out.join("terms.csv"));
+    let stem = |term: &str| {
+        terms
+            .iter()
+            .find(|r| r["n"] == "1" && r["term"] == term)
+            .map(|r| r["stem"].clone())
+    };
+    // the English paragraph: Snowball English stems, English stopwords dropped
+    assert_eq!(stem("security").as_deref(), Some("secur"));
+    assert_eq!(stem("agencies").as_deref(), Some("agenc"));
+    assert_eq!(stem("the"), None);
+    // the Chinese paragraph: jieba's words (UAX #29 would give single characters), Chinese
+    // stopwords (对, 进行) dropped
+    for word in ["国家安全部", "反间谍", "情报", "渗透"] {
+        assert_eq!(stem(word).as_deref(), Some(word), "{word}");
+    }
+    assert_eq!(stem("国"), None);
+    assert_eq!(stem("对"), None);
+    assert_eq!(stem("进行"), None);
+}
+
+#[test]
 fn ids_with_line_breaks_stay_one_line_and_row_counts_match() {
     let dir = tempfile::tempdir().unwrap();
     let feed = dir.path().join("feed.jsonl");

@@ -16,7 +16,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const DOC_HEADER: &str = "doc_id,source,title,published,language,language_confidence,chars,sentences,tokens,words,unique_terms,language_reliable,url,path,line";
+const DOC_HEADER: &str = "doc_id,source,title,published,language,language_confidence,chars,sentences,tokens,words,unique_terms,language_reliable,languages,url,path,line";
 
 /// A folder of output tables, the comparison tables included, with tricky titles and ids.
 fn fixture(dir: &Path) {
@@ -35,7 +35,7 @@ fn fixture(dir: &Path) {
     let mut s = format!("{DOC_HEADER}\n");
     for (id, src, title, date, lang) in docs {
         s += &format!(
-            "{id},{src},\"{title}\",{date},{lang},0.9,1200,10,200,180,90,true,,in/{id}.txt,\n"
+            "{id},{src},\"{title}\",{date},{lang},0.9,1200,10,200,180,90,true,{lang}:1.00,,in/{id}.txt,\n"
         );
     }
     let files: &[(&str, &str)] = &[
@@ -163,7 +163,8 @@ fn workbook_has_numbers_as_numbers_and_text_as_text() {
     assert_eq!(docs[1][6], Data::Float(1200.0));
     assert_eq!(docs[1][5], Data::Float(0.9));
     assert_eq!(docs[1][11], Data::Bool(true));
-    assert_eq!(docs[1][14], Data::Empty);
+    assert_eq!(docs[1][15], Data::Empty);
+    assert_eq!(text(&docs[1][12]), "zho:1.00");
     // Chinese and Arabic round-trip; the CSV formula guard is gone, the text stays text
     assert_eq!(text(&docs[1][2]), "北京 国家安全部");
     assert_eq!(text(&docs[3][2]), "وزارة الخارجية القطرية");
@@ -180,7 +181,7 @@ fn workbook_has_numbers_as_numbers_and_text_as_text() {
     // frozen header, autofilter, heat map, quote prefix (sheet2 = documents, sheet7 = matrix)
     let xml = part(&path, "xl/worksheets/sheet2.xml");
     assert!(xml.contains(r#"state="frozen""#), "{xml}");
-    assert!(xml.contains(r#"<autoFilter ref="A1:O5"/>"#), "{xml}");
+    assert!(xml.contains(r#"<autoFilter ref="A1:P5"/>"#), "{xml}");
     assert!(xml.contains("<cols>"), "column widths: {xml}");
     let styles = part(&path, "xl/styles.xml");
     assert!(styles.contains(r#"quotePrefix="1""#), "{styles}");
