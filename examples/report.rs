@@ -5,9 +5,12 @@
 fn main() {
     let dir = std::env::args().nth(1).unwrap_or_else(|| "output".into());
     match newslens::report::write(std::path::Path::new(&dir), true, true) {
-        Ok(written) => {
+        Ok((written, skipped)) => {
             for w in written {
                 println!("{dir}/{}: {}", w.name, serde_json::Value::from(w.info));
+            }
+            for d in skipped {
+                eprintln!("{dir}: {}", d.message);
             }
         }
         Err(e) => {

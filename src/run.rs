@@ -550,8 +550,9 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
     let write_time = t_write.elapsed();
     // the workbook and the page are made from the CSV files just written, and published with them
     let t_report = Instant::now();
-    let reports =
+    let (reports, skipped) =
         crate::report::write(staging.dir(), cfg.workbook, cfg.report).map_err(write_err)?;
+    diagnostics.extend(skipped);
     files_written.extend(reports.iter().map(|r| r.name));
     let report_time = t_report.elapsed();
 

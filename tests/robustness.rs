@@ -614,3 +614,45 @@ fn unreadable_files_and_folders_are_reported() {
             .any(|d| d["path"].ends_with("locked") && d["severity"] == "error")
     );
 }
+
+#[test]
+fn a_disk_too_small_for_the_workbook_skips_it_and_keeps_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let disk = dir.path().join("disk");
+    fs::create_dir(&disk).unwrap();
+    // 400 kB: room for the seed's tables (about 150 kB) but not for the workbook's temporary
+    // sheets (about six times the CSV)
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=400k", "tmpfs"])
+        .arg(&disk)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!(
+            "skipped: cannot mount a small tmpfs here (needs root); workbook skip not tested"
+        );
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _guard = Unmount(&disk);
+    let out = disk.join("out");
+    let assert = newslens()
+        .args(["run", "seeds", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("newslens.xlsx skipped") && err.contains("MB are free"),
+        "{err}"
+    );
+    assert!(!out.join("newslens.xlsx").exists());
+    assert!(out.join("report.html").is_file());
+    verify_complete(&out);
+}

@@ -103,16 +103,34 @@ pub(crate) fn cell(rec: &csv::StringRecord, i: usize) -> &str {
     unguard(rec.get(i).unwrap_or(""))
 }
 
-/// Writes the workbook and/or the page into `dir`; returns what was written.
-pub fn write(dir: &Path, workbook: bool, page: bool) -> io::Result<Vec<Written>> {
+/// Writes the workbook and/or the page into `dir`; returns what was written, and a note for
+/// the run's summary when the workbook was skipped because the disk has too little room for
+/// it (the tables are the run's results; a workbook is a view of them, not worth losing them).
+pub fn write(
+    dir: &Path,
+    workbook: bool,
+    page: bool,
+) -> io::Result<(Vec<Written>, Vec<crate::diagnostics::Diagnostic>)> {
     let mut out = Vec::new();
+    let mut notes = Vec::new();
     if workbook {
-        out.push(workbook::write(dir)?);
+        match workbook::write(dir) {
+            Ok(w) => out.push(w),
+            Err(e) if e.kind() == io::ErrorKind::StorageFull => {
+                notes.push(crate::diagnostics::Diagnostic::warning(
+                    "",
+                    None,
+                    format!("{} skipped: {e}", workbook::FILE),
+                ));
+                let _ = std::fs::remove_file(dir.join(workbook::FILE));
+            }
+            Err(e) => return Err(e),
+        }
     }
     if page {
         out.push(html::write(dir)?);
     }
-    Ok(out)
+    Ok((out, notes))
 }
 
 #[cfg(test)]

@@ -155,12 +155,10 @@ const SPACE_PER_CSV_BYTE: u64 = 6;
 /// Fails with `StorageFull` when the folder's file system has too little free space for the
 /// workbook: rust_xlsxwriter's constant-memory sheets panic on a write error instead of
 /// returning it, so a full disk must be caught before.
-fn check_space(dir: &Path) -> io::Result<()> {
+fn check_space(dir: &Path, max_rows: u32) -> io::Result<()> {
     let mut csv = 0u64;
     for (_, file) in SHEETS {
-        if let Ok(m) = std::fs::metadata(dir.join(file)) {
-            csv += m.len();
-        }
+        csv += sheet_bytes(&dir.join(file), max_rows)?;
     }
     let need = csv * SPACE_PER_CSV_BYTE + (64 << 10);
     #[cfg(target_os = "linux")]
@@ -171,7 +169,7 @@ fn check_space(dir: &Path) -> io::Result<()> {
             return Err(io::Error::new(
                 io::ErrorKind::StorageFull,
                 format!(
-                    "{FILE} needs about {} MB of disk space while it is written and {} MB are free; run with --no-workbook to skip it",
+                    "it needs about {} MB of disk space while it is written and {} MB are free (the sheets stop at {max_rows} rows)",
                     need.div_ceil(1_000_000),
                     free / 1_000_000
                 ),
@@ -182,9 +180,41 @@ fn check_space(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Bytes of the CSV file `path` that become a sheet: its first `max_rows` lines (all of a
+/// file too small to hold more); 0 when the run did not write it.
+fn sheet_bytes(path: &Path, max_rows: u32) -> io::Result<u64> {
+    use std::io::BufRead;
+    let Ok(m) = std::fs::metadata(path) else {
+        return Ok(0);
+    };
+    // a row takes at least 2 bytes: a file this small cannot pass the cap
+    if m.len() <= 2 * (max_rows as u64 + 1) {
+        return Ok(m.len());
+    }
+    let mut r = io::BufReader::with_capacity(1 << 16, std::fs::File::open(path)?);
+    let (mut lines, mut bytes) = (0u64, 0u64);
+    while lines <= max_rows as u64 {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        let mut used = buf.len();
+        for (i, _) in buf.iter().enumerate().filter(|(_, b)| **b == b'\n') {
+            lines += 1;
+            if lines > max_rows as u64 {
+                used = i + 1;
+                break;
+            }
+        }
+        bytes += used as u64;
+        r.consume(used);
+    }
+    Ok(bytes)
+}
+
 /// [`write`] with at most `max_rows` data rows per sheet (tests use a small cap).
 pub fn write_capped(dir: &Path, max_rows: u32) -> io::Result<Written> {
-    check_space(dir)?;
+    check_space(dir, max_rows)?;
     // a write error that gets past the check (the disk filled meanwhile) panics inside
     // rust_xlsxwriter; it must end the run with an error, not a crash
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(dir, max_rows))).unwrap_or_else(
