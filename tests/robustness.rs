@@ -6,7 +6,7 @@ mod common;
 use common::{newslens, root, rows};
 use newslens::segment::segment;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -368,30 +368,40 @@ fn csv_cells_round_trip() {
     }
 }
 
-#[test]
-fn a_full_disk_ends_the_run_with_exit_2_and_publishes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let disk = dir.path().join("disk");
+/// A `size` tmpfs mounted on a new folder `disk` in `dir`, unmounted when the guard drops;
+/// `None` (with a message) where mounting is not allowed (needs root).
+fn small_disk(dir: &Path, size: &str, what: &str) -> Option<(PathBuf, Unmount)> {
+    let disk = dir.join("disk");
     fs::create_dir(&disk).unwrap();
-    // a 1 MB file system: big enough for the first run's output (its workbook's temporary
-    // sheets included), too small for --emit tokens
     let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
         .arg(&disk)
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
     if !mounted {
-        eprintln!("skipped: cannot mount a small tmpfs here (needs root); disk-full not tested");
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root); {what} not tested");
+        return None;
+    }
+    Some((disk.clone(), Unmount(disk)))
+}
+
+struct Unmount(PathBuf);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_ends_the_run_with_exit_2_and_publishes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    // a 1 MB file system: big enough for the first run's output (its workbook's temporary
+    // sheets included), too small for --emit tokens
+    let Some((disk, _guard)) = small_disk(dir.path(), "1m", "disk-full") else {
         return;
-    }
-    struct Unmount<'a>(&'a Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg(self.0).status();
-        }
-    }
-    let _guard = Unmount(&disk);
+    };
     let out = disk.join("out");
     newslens()
         .args(["run", "seeds", "-q", "-o"])
@@ -618,29 +628,11 @@ fn unreadable_files_and_folders_are_reported() {
 #[test]
 fn a_disk_too_small_for_the_workbook_skips_it_and_keeps_the_tables() {
     let dir = tempfile::tempdir().unwrap();
-    let disk = dir.path().join("disk");
-    fs::create_dir(&disk).unwrap();
     // 400 kB: room for the seed's tables (about 150 kB) but not for the workbook's temporary
     // sheets (about six times the CSV)
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=400k", "tmpfs"])
-        .arg(&disk)
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
-        eprintln!(
-            "skipped: cannot mount a small tmpfs here (needs root); workbook skip not tested"
-        );
+    let Some((disk, _guard)) = small_disk(dir.path(), "400k", "workbook skip") else {
         return;
-    }
-    struct Unmount<'a>(&'a Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg(self.0).status();
-        }
-    }
-    let _guard = Unmount(&disk);
+    };
     let out = disk.join("out");
     let assert = newslens()
         .args(["run", "seeds", "-o"])
