@@ -979,7 +979,7 @@ pub fn write(
 
     let mut coverage = staging.table("coverage.csv", CoverageRow::HEADER)?;
     let mut keyness_t = staging.table("keyness.csv", KeynessRow::HEADER)?;
-    let mut vectors: Vec<similarity::Vector> = Vec::with_capacity(n_docs);
+    let mut vectors = similarity::Vectors::create(staging.dir().join("vectors.spool"))?;
     let keep_matrix = n_docs <= MATRIX_MAX_DOCS;
     let mut matrix_hits: Vec<Vec<(u32, u32)>> = Vec::new();
     // documents with top keyphrases: (document, keyphrase ids)
@@ -1007,7 +1007,7 @@ pub fn write(
             }
             coverage.raw(&out.coverage)?;
             keyness_t.raw(&out.keyness)?;
-            vectors.push(out.vector);
+            vectors.push(&out.vector)?;
             let group = settings.group_by.as_ref().and_then(|g| group_of(d, g));
             if let Some(date) = d.published.and_then(|p| bucket_date(p, settings.timeline)) {
                 for &(i, m) in &out.hits {
@@ -1087,8 +1087,6 @@ pub fn write(
 
     // similarity.csv
     let mut t = staging.table("similarity.csv", SimilarityRow::HEADER)?;
-    let nb = similarity::neighbours(pool, &vectors, vocab.info.len(), settings.neighbours);
-    drop(vectors);
     let shared = |a: &[u32], b: &[u32]| -> u64 {
         let (mut i, mut j, mut n) = (0, 0, 0);
         while i < a.len() && j < b.len() {
@@ -1104,28 +1102,36 @@ pub fn write(
         }
         n
     };
-    let entity_ids: Vec<Vec<u32>> = docs
-        .iter()
-        .map(|d| {
-            let mut v: Vec<u32> = d.entities.iter().map(|e| e.0).collect();
-            v.sort_unstable();
-            v
-        })
-        .collect();
-    for (a, list) in nb.iter().enumerate() {
-        for (r, &(b, cos)) in list.iter().enumerate() {
-            let b = b as usize;
-            t.row(&SimilarityRow {
-                doc_a: Text(docs[a].doc_id),
-                doc_b: Text(docs[b].doc_id),
-                rank: r as u32 + 1,
-                cosine: Num(stats::round(cos, 6)),
-                shared_entities: shared(&entity_ids[a], &entity_ids[b]),
-                shared_keyphrases: shared(docs[a].keyphrases, docs[b].keyphrases),
-            })?;
-        }
-    }
-    drop(entity_ids);
+    // a document's entity ids, sorted (its entities are distinct)
+    let entity_ids = |d: &Doc, ids: &mut Vec<u32>| {
+        ids.clear();
+        ids.extend(d.entities.iter().map(|e| e.0));
+        ids.sort_unstable();
+    };
+    let (mut ids_a, mut ids_b) = (Vec::new(), Vec::new());
+    similarity::neighbours(
+        pool,
+        &mut vectors,
+        vocab.info.len(),
+        settings.neighbours,
+        |a, list| {
+            entity_ids(&docs[a], &mut ids_a);
+            for (r, &(b, cos)) in list.iter().enumerate() {
+                let b = b as usize;
+                entity_ids(&docs[b], &mut ids_b);
+                t.row(&SimilarityRow {
+                    doc_a: Text(docs[a].doc_id),
+                    doc_b: Text(docs[b].doc_id),
+                    rank: r as u32 + 1,
+                    cosine: Num(stats::round(cos, 6)),
+                    shared_entities: shared(&ids_a, &ids_b),
+                    shared_keyphrases: shared(docs[a].keyphrases, docs[b].keyphrases),
+                })?;
+            }
+            Ok(())
+        },
+    )?;
+    drop(vectors);
     written.push(t.finish()?);
 
     // collocations.csv
