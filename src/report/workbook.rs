@@ -229,6 +229,10 @@ pub fn write_capped(dir: &Path, max_rows: u32) -> io::Result<Written> {
 fn build(dir: &Path, max_rows: u32) -> io::Result<Written> {
     let mut wb = Workbook::new();
     wb.set_tempdir(dir).map_err(xlsx_err)?;
+    // deflate level 2, not 6: on the BBC run's tables it halves the workbook's CPU time
+    // (3.40 → 1.76 s with the page) for a file 17 % larger (31.0 → 36.3 MB); level 1 is
+    // no faster and 58 % larger
+    wb.set_zip_compression_level(2);
     // a fixed creation time: the same tables give the same bytes (run.json has the run's facts)
     let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_err)?;
     wb.set_properties(
