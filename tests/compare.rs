@@ -533,3 +533,42 @@ fn group_by_a_metadata_field() {
         "doc_id,source,title,published,language,language_confidence,chars,sentences,tokens,words,unique_terms,language_reliable,languages,url,path,line"
     );
 }
+
+#[test]
+fn collocations_are_the_head_of_the_whole_ranking() {
+    // the rows written are selected while the pairs stream past (memory stays at twice the
+    // rows written); they must be exactly the head of the ranking of every pair
+    let run = |key, n| {
+        output(
+            key,
+            &[
+                "seeds",
+                "corpus",
+                "--collocation-min",
+                "1",
+                "--collocations",
+                n,
+                "--no-workbook",
+                "--no-report",
+            ],
+        )
+    };
+    let lines = |dir: &Path| -> Vec<String> {
+        std::fs::read_to_string(dir.join("collocations.csv"))
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+    let (every, top) = (
+        lines(&run("collocations-every", "10000000")),
+        lines(&run("collocations-top", "1000")),
+    );
+    assert!(
+        every.len() > 3 * 4096,
+        "the bundled corpus has {} pairs: too few to exercise the selection",
+        every.len()
+    );
+    assert_eq!(top.len(), 1001);
+    assert_eq!(&every[..top.len()], &top[..]);
+}

@@ -1136,6 +1136,15 @@ pub fn write(
 
     // collocations.csv
     let mut t = staging.table("collocations.csv", CollocationRow::HEADER)?;
+    // the best `keep` pairs by G² (then language, terms: a total order), selected as the pairs
+    // stream past so memory stays at twice the rows written, never the 4 million pairs counted
+    let by = |x: &Collocation, y: &Collocation| {
+        y.0.total_cmp(&x.0)
+            .then(x.1.cmp(y.1))
+            .then_with(|| x.2.cmp(y.2))
+            .then_with(|| x.3.cmp(y.3))
+    };
+    let keep = settings.collocations;
     let mut rows: Vec<Collocation> = Vec::new();
     for (&(a, b), &c) in &pairs.counts {
         let c = c as u64;
@@ -1156,6 +1165,9 @@ pub fn write(
         let o21 = cb.saturating_sub(c);
         let o22 = n.saturating_sub(c + o12 + o21);
         let g = stats::g2(c as f64, o12 as f64, o21 as f64, o22 as f64);
+        if keep == 0 {
+            continue;
+        }
         rows.push((
             g,
             lang,
@@ -1166,13 +1178,12 @@ pub fn write(
             cb,
             stats::pmi(c, ca, cb, n),
         ));
+        if rows.len() >= 2 * keep.max(4096) {
+            rows.select_nth_unstable_by(keep - 1, by);
+            rows.truncate(keep);
+        }
     }
-    rows.sort_by(|x, y| {
-        y.0.total_cmp(&x.0)
-            .then(x.1.cmp(y.1))
-            .then_with(|| x.2.cmp(y.2))
-            .then_with(|| x.3.cmp(y.3))
-    });
+    rows.sort_by(by);
     rows.truncate(settings.collocations);
     for (g, lang, a, b, c, ca, cb, pmi) in rows {
         t.row(&CollocationRow {
