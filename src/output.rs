@@ -372,6 +372,13 @@ impl Table {
         self.file.write_all(bytes)
     }
 
+    /// Appends `rows` CSV rows already encoded (their cells may hold line breaks).
+    pub fn raw_rows(&mut self, bytes: &[u8], rows: u64) -> io::Result<()> {
+        self.rows += rows;
+        self.writer.flush()?;
+        self.file.write_all(bytes)
+    }
+
     /// Flushes and syncs the file.
     pub fn finish(mut self) -> io::Result<&'static str> {
         self.writer.flush()?;

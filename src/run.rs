@@ -13,7 +13,6 @@
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::input::{self, Document, Item, ReadOptions};
 use crate::keywords::{CorpusView, DocKeywords, Method};
-use crate::language::LangInfo;
 use crate::output::{
     CorpusEntityRow, CorpusTermRow, DiagnosticRow, DocumentRow, EntityRow, KeywordRow, MentionRow,
     Num, Row, SentenceRow, TermRow, Text, TokenRow, csv_writer,
@@ -158,16 +157,18 @@ impl fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
-/// A document's place in the spool files and its `documents.csv` values.
+/// A document's place in the spool files and what the tables after `documents.csv` need of it.
+/// Its `documents.csv` row is formatted when it is merged and spooled like its other rows, so
+/// what stays in memory per document is small (about 250 bytes plus its id and entity ids).
 struct DocRecord {
-    doc: Document,
-    lang: LangInfo,
-    languages: String,
-    chars: u64,
-    sentences: u64,
-    tokens: u64,
+    doc_id: Box<str>,
+    lang: &'static str,
+    /// Shared by the documents of a source.
+    source: std::sync::Arc<str>,
+    published: Option<Box<str>>,
+    group: Option<Box<str>>,
     words: u64,
-    unique_terms: u64,
+    document_row: (u64, u64),
     terms: (u64, u64),
     keywords: (u64, u64),
     sentence_rows: (u64, u64),
@@ -177,7 +178,7 @@ struct DocRecord {
     kwic_rows: (u64, u64),
     text_rows: (u64, u64),
     /// Its named entities for the compare tables: (corpus entity id, mentions, first start).
-    entities: Vec<(u32, u32, u64)>,
+    entities: Box<[(u32, u32, u64)]>,
 }
 
 /// One named entity over the corpus.
@@ -237,6 +238,10 @@ impl SpoolReader {
 struct Reducer {
     records: Vec<DocRecord>,
     corpus: CorpusTerms,
+    /// `documents.csv` rows.
+    documents: Spool,
+    /// Source names, each kept once.
+    sources: FxHashSet<std::sync::Arc<str>>,
     terms: Spool,
     keywords: Spool,
     sentences: Spool,
@@ -305,14 +310,46 @@ impl Reducer {
         if !a.ner_model {
             *self.no_model.entry(a.lang.code).or_default() += 1;
         }
-        self.records.push(DocRecord {
-            lang: a.lang,
-            languages: a.languages,
+        let mut row = Vec::with_capacity(256);
+        let mut w = csv_writer(&mut row);
+        w.serialize(DocumentRow {
+            doc_id: Text(&a.doc.doc_id),
+            source: Text(&a.doc.source),
+            title: a.doc.title.as_deref().map(Text),
+            published: a.doc.published.as_deref(),
+            language: a.lang.code,
+            language_confidence: Num(a.lang.confidence),
             chars: a.chars,
             sentences: a.sentences,
             tokens: a.tokens,
             words: a.terms.words as u64,
             unique_terms: a.terms.unique_unigrams as u64,
+            language_reliable: a.lang.reliable,
+            languages: &a.languages,
+            url: a.doc.url.as_deref().map(Text),
+            path: Text(&a.doc.path),
+            line: a.doc.line,
+        })
+        .map_err(io::Error::other)?;
+        w.flush()?;
+        drop(w);
+        let document_row = self.documents.append(&row)?;
+        let source = match self.sources.get(a.doc.source.as_str()) {
+            Some(s) => s.clone(),
+            None => {
+                let s: std::sync::Arc<str> = a.doc.source.as_str().into();
+                self.sources.insert(s.clone());
+                s
+            }
+        };
+        self.records.push(DocRecord {
+            doc_id: a.doc.doc_id.into_boxed_str(),
+            lang: a.lang.code,
+            source,
+            published: a.doc.published.map(String::into_boxed_str),
+            group: a.doc.group.map(String::into_boxed_str),
+            words: a.terms.words as u64,
+            document_row,
             terms,
             keywords,
             sentence_rows,
@@ -321,8 +358,7 @@ impl Reducer {
             entity_rows,
             kwic_rows,
             text_rows,
-            entities,
-            doc: a.doc,
+            entities: entities.into_boxed_slice(),
         });
         Ok(())
     }
@@ -434,6 +470,8 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
     let mut reducer = Reducer {
         records: Vec::new(),
         corpus: CorpusTerms::default(),
+        documents: Spool::create(staging.dir().join("documents.spool")).map_err(write_err)?,
+        sources: FxHashSet::default(),
         terms: Spool::create(staging.dir().join("terms.spool")).map_err(write_err)?,
         keywords: Spool::create(staging.dir().join("keywords.spool")).map_err(write_err)?,
         sentences: Spool::create(staging.dir().join("sentences.spool")).map_err(write_err)?,
@@ -599,7 +637,7 @@ fn keyword_rows(
 ) -> io::Result<(Vec<u8>, KeywordList)> {
     let corrupt = || io::Error::other("corrupt keywords spool");
     let doc = DocKeywords::decode(spooled).ok_or_else(corrupt)?;
-    let view = CorpusView::new(corpus, r.lang.code);
+    let view = CorpusView::new(corpus, r.lang);
     let mut out = Vec::new();
     let mut w = csv_writer(&mut out);
     // in the order of Method::ALL, whatever the order asked for
@@ -615,7 +653,7 @@ fn keyword_rows(
                 list.push((c.n, doc.stem(c).to_string(), doc.keyword(c).to_string()));
             }
             w.serialize(KeywordRow {
-                doc_id: Text(&r.doc.doc_id),
+                doc_id: Text(&r.doc_id),
                 method: method.as_str(),
                 rank: rank as u32 + 1,
                 keyword: Text(doc.keyword(c)),
@@ -647,11 +685,11 @@ fn term_rows(corpus: &CorpusTerms, r: &DocRecord, spooled: &[u8]) -> io::Result<
         };
         let n: u8 = n.parse().map_err(|_| corrupt())?;
         let count: u32 = count.parse().map_err(|_| corrupt())?;
-        let df = corpus.df(r.lang.code, n, stem);
+        let df = corpus.df(r.lang, n, stem);
         let tf = tf(count, r.words as u32);
         let idf = idf(corpus.n_docs, df);
         w.serialize(TermRow {
-            doc_id: Text(&r.doc.doc_id),
+            doc_id: Text(&r.doc_id),
             term: Text(term),
             stem: Text(stem),
             n,
@@ -679,6 +717,8 @@ fn write_tables(
     let Reducer {
         mut records,
         corpus,
+        documents,
+        sources: _,
         terms,
         keywords,
         sentences,
@@ -694,7 +734,7 @@ fn write_tables(
         times,
         text_bytes,
     } = reducer;
-    records.sort_by(|a, b| a.doc.doc_id.cmp(&b.doc.doc_id));
+    records.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
     let mut summary = Summary {
         documents: records.len() as u64,
         text_bytes,
@@ -703,29 +743,13 @@ fn write_tables(
     let mut written = Vec::new();
     summary.languages = BTreeMap::new();
     for r in &records {
-        *summary.languages.entry(r.lang.code).or_default() += 1;
+        *summary.languages.entry(r.lang).or_default() += 1;
     }
 
     let mut t = staging.table("documents.csv", DocumentRow::HEADER)?;
+    let mut documents = documents.reader()?;
     for r in &records {
-        t.row(&DocumentRow {
-            doc_id: Text(&r.doc.doc_id),
-            source: Text(&r.doc.source),
-            title: r.doc.title.as_deref().map(Text),
-            published: r.doc.published.as_deref(),
-            language: r.lang.code,
-            language_confidence: Num(r.lang.confidence),
-            chars: r.chars,
-            sentences: r.sentences,
-            tokens: r.tokens,
-            words: r.words,
-            unique_terms: r.unique_terms,
-            language_reliable: r.lang.reliable,
-            languages: &r.languages,
-            url: r.doc.url.as_deref().map(Text),
-            path: Text(&r.doc.path),
-            line: r.doc.line,
-        })?;
+        t.raw_rows(documents.read(r.document_row)?, 1)?;
     }
     written.push(t.finish()?);
 
@@ -775,7 +799,7 @@ fn write_tables(
                 let (rows, list) = r?;
                 t.raw(&rows)?;
                 if cfg.pipeline.compare.enabled {
-                    doc_keyphrases.push(keyphrases.add_list(rec.lang.code, &list));
+                    doc_keyphrases.push(keyphrases.add_list(rec.lang, &list));
                 }
             }
         }
@@ -967,11 +991,11 @@ fn write_compare(
         .iter()
         .enumerate()
         .map(|(i, r)| Doc {
-            doc_id: &r.doc.doc_id,
-            lang: r.lang.code,
-            source: &r.doc.source,
-            published: r.doc.published.as_deref(),
-            group: r.doc.group.as_deref(),
+            doc_id: &r.doc_id,
+            lang: r.lang,
+            source: &r.source,
+            published: r.published.as_deref(),
+            group: r.group.as_deref(),
             words: r.words as u32,
             entities: &r.entities,
             keyphrases: doc_keyphrases.get(i).map_or(&[][..], Vec::as_slice),
