@@ -357,13 +357,17 @@ impl Detector {
         let mut out = Vec::with_capacity(spans.len());
         for range in spans {
             let p = &text[range.clone()];
-            let n = p
-                .chars()
-                .filter(|c| match c.is_ascii() {
-                    true => c.is_ascii_alphabetic(),
-                    false => c.is_alphabetic(),
-                })
-                .count();
+            // letters; bytes when the paragraph is ASCII (most news prose), the same count
+            let n = match p.is_ascii() {
+                true => p.bytes().filter(u8::is_ascii_alphabetic).count(),
+                false => p
+                    .chars()
+                    .filter(|c| match c.is_ascii() {
+                        true => c.is_ascii_alphabetic(),
+                        false => c.is_alphabetic(),
+                    })
+                    .count(),
+            };
             if n == 0 {
                 continue;
             }
@@ -689,6 +693,10 @@ pub fn detect_language(text: &str) -> LangInfo {
 /// (whatlang counts characters per script, so a Chinese sentence quoting a Latin name is
 /// otherwise read as a Latin-script language.)
 fn cjk_language(sample: &str) -> Option<LangInfo> {
+    // no CJK letters in ASCII (checked a word at a time, much faster than by character)
+    if sample.is_ascii() {
+        return None;
+    }
     let (mut han, mut kana, mut hangul, mut other) = (0usize, 0usize, 0usize, 0usize);
     for c in sample.chars().filter(|c| c.is_alphabetic()) {
         match c as u32 {
