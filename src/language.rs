@@ -13,7 +13,8 @@
 //!   function words instead; the NER model follows the language.
 //! - **accurate path** (headlines, captions, one-line items, and anything whatlang is unsure
 //!   of): the `lingua` crate in high-accuracy mode (character 1- to 5-gram models, stored as
-//!   finite-state transducers and read in place from the binary, loaded lazily per language)
+//!   finite-state transducers and read in place from the binary, loaded lazily per language;
+//!   their pages are unmapped every [`RELEASE_EVERY`] calls so they do not pile up in memory)
 //!   on the first [`LINGUA_CHARS`] characters. From [`SHORTLIST_MIN_CHARS`] characters on,
 //!   lingua weighs only whatlang's [`SHORTLIST`] best candidates (plus the languages only lingua
 //!   knows). On lingua-rs's test data it is ~3 points more accurate than whatlang on
@@ -23,7 +24,8 @@
 //!
 //! Both paths first apply a CJK script rule (Chinese, Japanese or Korean when those characters
 //! make up most of the letters). [`Detector::parts`] then cuts a document into runs of
-//! paragraphs of one language, which the pipeline segments and stems each in its own language.
+//! paragraphs of one language, which the pipeline segments, stems and tags for names each in
+//! its own language.
 
 use crate::lexicon::Lexicon;
 use lingua::Language;
@@ -442,11 +444,11 @@ impl Detector {
 }
 
 /// How many accurate-path calls may touch lingua's models between two releases of their pages
-/// ([`model_pages`]). One call on a short Latin-script text weighs 25–75 languages, and its
+/// (`model_pages`). One call on a short Latin-script text weighs 26–75 languages, and its
 /// look-ups land all over each model, so it maps most of each one (a page fault maps a whole
 /// page-cache folio of 64 KiB or more): one call maps up to about 100 MB, a few dozen calls
 /// nearly all 242 MB. Default run on `seeds/` and `corpus/` (peak RSS, `-j2`): never released
-/// 365 MB; every 128 calls 304 MB; 64: 247–248; 32: 225–241; 16: 198–209. The cost is the
+/// 365 MB; every 128 calls 304 MB; 64: 247–248; 32: 219–241; 16: 198–209. The cost is the
 /// faults that map the pages back: nothing measurable on that run, but on a stream of nothing
 /// but one-line items (5,000 of `dev.jsonl`) CPU time per item +29 % at 64, +50 % at 32,
 /// +76 % at 16. Whole articles take the fast path and do not pay it.

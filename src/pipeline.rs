@@ -13,7 +13,8 @@
 //! 5. terms: unigram and n-gram counts ([`crate::terms`]);
 //! 6. keywords: candidate phrases with their per-document scores ([`crate::keywords`]); the
 //!    corpus-dependent scores are computed when the tables are written;
-//! 7. named entities, dates and amounts, with aliases ([`crate::ner`]);
+//! 7. named entities, dates and amounts, with aliases ([`crate::ner`]); in a document in
+//!    several languages each paragraph by its own language's model and rules;
 //! 8. what the compare tables need of the text: keyword-in-context lines and word-pair counts
 //!    ([`crate::compare::prepare`]).
 

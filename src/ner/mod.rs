@@ -9,7 +9,8 @@
 //!    `China` `’s`);
 //! 2. gazetteer matches ([`gazetteer`]), used as features;
 //! 3. the statistical tagger ([`model`], trained by [`train`] over [`features`]) for the
-//!    document's language when a model exists (English, Spanish, Dutch): PER, ORG, LOC, MISC;
+//!    document's language when a model exists (English, Spanish, Dutch) — for a document in
+//!    several languages, each paragraph's ([`extract_parts`]): PER, ORG, LOC, MISC;
 //!    then filters: a capitalised stopword opening a sentence, a common abbreviation (`ID`)
 //!    alone, a courtesy title (`Mr.`) leading a person, and title-case headline mentions the
 //!    body does not confirm are dropped;
