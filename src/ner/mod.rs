@@ -742,9 +742,9 @@ mod tests {
             spanish.contains(&t("2 de agosto de 2023", "DATE", "rule")),
             "{spanish:#?}"
         );
-        // the whole text in English: the English model and rules read the Spanish paragraph
-        let seg_en = crate::segment::segment(&text, "eng");
-        let whole = after(&extract(&text, &seg_en, "eng", None, &gaz), &text, from);
+        // tagged by the document's language (as before), the English model and rules read the
+        // Spanish paragraph
+        let whole = after(&extract(&text, &seg, "eng", None, &gaz), &text, from);
         assert!(
             !whole.contains(&t("Telefónica", "ORG", "model")),
             "{whole:#?}"
@@ -771,6 +771,9 @@ mod tests {
             "{chinese:#?}"
         );
         assert!(chinese.iter().all(|m| m.2 != "model"), "{chinese:#?}");
+        // tagged by the document's language (as before), the English model reads it too
+        let whole = after(&extract(&text, &seg, "eng", None, &gaz), &text, from);
+        assert!(whole.iter().any(|m| m.2 == "model"), "{whole:#?}");
         // one language, one part: the same as `extract`
         let seg = crate::segment::segment(en, "eng");
         assert_eq!(
