@@ -13,7 +13,8 @@
 //! 5. terms: unigram and n-gram counts ([`crate::terms`]);
 //! 6. keywords: candidate phrases with their per-document scores ([`crate::keywords`]); the
 //!    corpus-dependent scores are computed when the tables are written;
-//! 7. named entities, dates and amounts, with aliases ([`crate::ner`]);
+//! 7. named entities, dates and amounts, with aliases ([`crate::ner`]); in a document in
+//!    several languages each paragraph by its own language's model and rules;
 //! 8. what the compare tables need of the text: keyword-in-context lines and word-pair counts
 //!    ([`crate::compare::prepare`]).
 
@@ -22,7 +23,7 @@ use crate::keywords::{DocKeywords, Method};
 use crate::language::{Detector, LangInfo, parse_code};
 use crate::lexicon::{Annotated, Lexicon, annotate, annotate_parts};
 use crate::ner::gazetteer::Gazetteer;
-use crate::ner::{DocEntities, extract};
+use crate::ner::{DocEntities, extract, extract_parts};
 use crate::output::{EntityRow, MentionRow, SentenceRow, Text, TokenRow, csv_writer};
 use crate::segment::{Segmentation, segment, segment_parts};
 use crate::terms::{DocTerms, count_terms};
@@ -230,14 +231,22 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
         }
     });
     let ner = if opts.ner {
-        timed(&mut times.ner, || {
-            extract(
+        // each part by its own language's model, stopwords and rules
+        timed(&mut times.ner, || match parts.len() {
+            0 | 1 => extract(
                 &text,
                 &seg,
                 lang.code,
                 doc.published.as_deref(),
                 &opts.gazetteer,
-            )
+            ),
+            _ => extract_parts(
+                &text,
+                &seg,
+                &parts,
+                doc.published.as_deref(),
+                &opts.gazetteer,
+            ),
         })
     } else {
         DocEntities::default()

@@ -998,6 +998,68 @@ fn mixed_language_article_gets_shares_and_per_paragraph_words_and_stems() {
 }
 
 #[test]
+fn mixed_language_article_tags_each_paragraph_with_its_own_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    newslens()
+        .args(["run", "tests/fixtures/mixed/en-es.txt", "-q", "-o"])
+        .arg(&out)
+        .current_dir(root())
+        .assert()
+        .code(0);
+    let docs = rows(&out.join("documents.csv"));
+    assert_eq!(docs[0]["language"], "eng");
+    assert_eq!(docs[0]["languages"], "spa:0.52;eng:0.48");
+    let text: Vec<char> = fs::read_to_string(root().join("tests/fixtures/mixed/en-es.txt"))
+        .unwrap()
+        .chars()
+        .collect();
+    let spanish_from = text
+        .iter()
+        .collect::<String>()
+        .split("El presidente")
+        .next()
+        .unwrap()
+        .chars()
+        .count();
+    let mentions = rows(&out.join("mentions.csv"));
+    let found = |name: &str, label: &str, spanish: bool| {
+        mentions.iter().any(|m| {
+            let start: usize = m["start"].parse().unwrap();
+            m["text"] == name
+                && m["label"] == label
+                && m["method"] == "model"
+                && (start >= spanish_from) == spanish
+        })
+    };
+    // offsets are code points into the whole file
+    for m in &mentions {
+        let (s, e): (usize, usize) = (m["start"].parse().unwrap(), m["end"].parse().unwrap());
+        assert_eq!(text[s..e].iter().collect::<String>(), m["text"], "{m:?}");
+    }
+    // the English paragraph by the English model, the Spanish one by the Spanish model
+    assert!(found("Ursula von der Leyen", "PER", false), "{mentions:#?}");
+    assert!(found("European Commission", "ORG", false), "{mentions:#?}");
+    assert!(found("Comisión Europea", "ORG", true), "{mentions:#?}");
+    assert!(found("Bruselas", "LOC", true), "{mentions:#?}");
+    // what only the Spanish model gets right: the English model reads `de Telefónica` as a
+    // person and `Gobierno` as a place
+    assert!(found("Telefónica", "ORG", true), "{mentions:#?}");
+    assert!(found("Gobierno", "ORG", true), "{mentions:#?}");
+    assert!(
+        !mentions.iter().any(|m| m["text"] == "de Telefónica"),
+        "{mentions:#?}"
+    );
+    // one entity across the two paragraphs
+    let entities = rows(&out.join("entities.csv"));
+    let ursula = entities
+        .iter()
+        .find(|e| e["entity"] == "Ursula von der Leyen")
+        .unwrap();
+    assert_eq!(ursula["mentions"], "2");
+}
+
+#[test]
 fn ids_with_line_breaks_stay_one_line_and_row_counts_match() {
     let dir = tempfile::tempdir().unwrap();
     let feed = dir.path().join("feed.jsonl");

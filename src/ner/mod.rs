@@ -9,7 +9,8 @@
 //!    `China` `’s`);
 //! 2. gazetteer matches ([`gazetteer`]), used as features;
 //! 3. the statistical tagger ([`model`], trained by [`train`] over [`features`]) for the
-//!    document's language when a model exists (English, Spanish, Dutch): PER, ORG, LOC, MISC;
+//!    document's language when a model exists (English, Spanish, Dutch) — for a document in
+//!    several languages, each paragraph's ([`extract_parts`]): PER, ORG, LOC, MISC;
 //!    then filters: a capitalised stopword opening a sentence, a common abbreviation (`ID`)
 //!    alone, a courtesy title (`Mr.`) leading a person, and title-case headline mentions the
 //!    body does not confirm are dropped;
@@ -199,6 +200,7 @@ const NOT_NAMES: &[&str] = &[
 fn people_by_first_name(
     text: &str,
     toks: &[NerToken],
+    range: std::ops::Range<usize>,
     gaz: &Gazetteer,
     lexicon: &crate::lexicon::Lexicon,
     covered: &mut [bool],
@@ -214,9 +216,9 @@ fn people_by_first_name(
             && cs.all(|c| c.is_lowercase() || c == '-' || c == '\'')
             && !lexicon.is_stopword(&crate::normalize::lower(w))
     };
-    let mut i = 0;
-    while i + 1 < toks.len() {
-        let same = |k: usize| k < toks.len() && toks[k].sentence == toks[i].sentence;
+    let mut i = range.start;
+    while i + 1 < range.end {
+        let same = |k: usize| k < range.end && toks[k].sentence == toks[i].sentence;
         if covered[i] || !gaz.is_first_name(&gazetteer::key(word(i))) || !name_like(i) {
             i += 1;
             continue;
@@ -294,7 +296,8 @@ fn mention_name(text: &str, toks: &[NerToken], s: usize, e: usize) -> (String, V
     (name, words)
 }
 
-/// Runs the NER stages on one segmented document. `published` is its ISO date, if known.
+/// Runs the NER stages on one segmented document in one language. `published` is its ISO
+/// date, if known.
 pub fn extract(
     text: &str,
     seg: &Segmentation,
@@ -302,14 +305,65 @@ pub fn extract(
     published: Option<&str>,
     gaz: &Gazetteer,
 ) -> DocEntities {
-    let model = model_for(lang);
-    let p = prepare_with(text, seg, gaz, model.is_some());
+    extract_parts(text, seg, &[(0..text.len(), lang)], published, gaz)
+}
+
+/// One language's stretch of a document, as the NER stages see it.
+struct Part<'a> {
+    /// Its tokens (indices into the tagger's tokens).
+    tokens: std::ops::Range<usize>,
+    lang: &'a str,
+    model: Option<&'static Model>,
+    lexicon: &'static crate::lexicon::Lexicon,
+}
+
+/// Runs the NER stages on a document in several languages: `parts` are consecutive byte ranges
+/// covering the text, each with its language ([`crate::language::Detector::parts`]), and each
+/// part is tagged by its own language's model (or, without one, by the gazetteer and people
+/// by first name), with its stopwords and its date and number rules. Features, the gazetteer,
+/// acronyms and aliases stay document-wide, so `Chen` in one paragraph is the `Chen Yixin` of
+/// another. With one part this is [`extract`].
+pub fn extract_parts(
+    text: &str,
+    seg: &Segmentation,
+    parts: &[(std::ops::Range<usize>, &str)],
+    published: Option<&str>,
+    gaz: &Gazetteer,
+) -> DocEntities {
+    let whole = [(0..text.len(), "und")];
+    let parts = if parts.is_empty() { &whole[..] } else { parts };
+    let any_model = parts.iter().any(|(_, lang)| model_for(lang).is_some());
+    let p = prepare_with(text, seg, gaz, any_model);
     let toks = &p.tokens;
     let n = toks.len();
-    let lexicon = crate::lexicon::Lexicon::get(lang);
+    // each part's tokens: those that start in its byte range (the last part takes the rest)
+    let mut first = 0;
+    let parts: Vec<Part> = parts
+        .iter()
+        .enumerate()
+        .map(|(k, (range, lang))| {
+            let end = match k + 1 == parts.len() {
+                true => n,
+                false => first + toks[first..].partition_point(|t| t.start < range.end),
+            };
+            let part = Part {
+                tokens: first..end,
+                lang,
+                model: model_for(lang),
+                lexicon: crate::lexicon::Lexicon::get(lang),
+            };
+            first = end;
+            part
+        })
+        .collect();
+    let part_of = |i: usize| {
+        &parts[parts
+            .partition_point(|p| p.tokens.end <= i)
+            .min(parts.len() - 1)]
+    };
     // (start token, end token, type, method, acronym_of)
     let mut named: Vec<(usize, usize, u8, Method, Option<usize>)> = Vec::new();
-    if let Some(m) = model {
+    if any_model {
         let ranges = tokens::sentence_ranges(toks);
         let mut sentence_first = vec![false; n];
         for r in &ranges {
@@ -320,11 +374,18 @@ pub fn extract(
                 sentence_first[f] = true;
             }
         }
-        for (s, e, ty) in tag_spans(m, &p) {
+        // each sentence by the model of its part (a part holds whole sentences)
+        let mut spans = Vec::new();
+        for r in ranges {
+            if let Some(m) = part_of(r.start).model {
+                spans.extend(train::decode(m, &p.features, r));
+            }
+        }
+        for (s, e, ty) in spans {
             // a capitalised function word opening a sentence is never a name on its own
             if e == s + 1 && sentence_first[s] {
                 let lower = crate::normalize::lower(&text[toks[s].start..toks[s].end]);
-                if lexicon.is_stopword(&lower) {
+                if part_of(s).lexicon.is_stopword(&lower) {
                     continue;
                 }
             }
@@ -372,7 +433,7 @@ pub fn extract(
         let entry = &gaz.entries()[m.entry];
         // with a model, built-in names are features only: adding them where the tagger found
         // nothing changed development F1 by -0.01 to -0.03
-        if model.is_some() && !entry.user {
+        if part_of(m.start).model.is_some() && !entry.user {
             continue;
         }
         if covered[m.start..m.end].iter().any(|&c| c) {
@@ -381,8 +442,17 @@ pub fn extract(
         covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
         named.push((m.start, m.end, entry.ty, Method::Gazetteer, None));
     }
-    if model.is_none() {
-        people_by_first_name(text, toks, gaz, lexicon, &mut covered, &mut named);
+    for part in parts.iter().filter(|p| p.model.is_none()) {
+        let range = part.tokens.clone();
+        people_by_first_name(
+            text,
+            toks,
+            range,
+            gaz,
+            part.lexicon,
+            &mut covered,
+            &mut named,
+        );
     }
     named.sort_by_key(|x| x.0);
     // acronyms defined in brackets right after a name: `Ministry of State Security (MSS)`
@@ -487,22 +557,25 @@ pub fn extract(
             entities[g].first_start = entities[g].first_start.min(m.start);
         }
     }
-    for r in rules::find(text, toks, &covered, lang, published) {
-        mentions.push(Mention {
-            start: toks[r.start].start,
-            end: toks[r.end - 1].end,
-            sentence: toks[r.start].sentence,
-            label: r.label,
-            method: Method::Rule,
-            value: r.value,
-            entity: None,
-        });
+    for part in &parts {
+        let (a, b) = (part.tokens.start, part.tokens.end);
+        for r in rules::find(text, &toks[a..b], &covered[a..b], part.lang, published) {
+            mentions.push(Mention {
+                start: toks[a + r.start].start,
+                end: toks[a + r.end - 1].end,
+                sentence: toks[a + r.start].sentence,
+                label: r.label,
+                method: Method::Rule,
+                value: r.value,
+                entity: None,
+            });
+        }
     }
     mentions.sort_by_key(|m| (m.start, m.end));
     DocEntities {
         mentions,
         entities,
-        model: model.is_some(),
+        model: any_model,
     }
 }
 
@@ -624,6 +697,88 @@ mod tests {
             ms.iter()
                 .any(|m| m.0 == "2. August 2023" && m.4 == "2023-08-02"),
             "{ms:#?}"
+        );
+    }
+
+    /// (text, label, method) of the mentions of `text` from byte `from` on.
+    fn after(d: &DocEntities, text: &str, from: usize) -> Vec<(String, String, String)> {
+        d.mentions
+            .iter()
+            .filter(|m| m.start >= from)
+            .map(|m| {
+                let t = text[m.start..m.end].to_string();
+                (t, m.label.to_string(), m.method.as_str().to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_paragraph_is_tagged_in_its_own_language() {
+        let en = "Prime Minister Pedro Sánchez travelled to Brussels on Tuesday to meet European \
+                  Commission officials about the recovery fund, his office said.";
+        let es = "Según fuentes de La Moncloa, la reunión también abordó las nuevas reglas del \
+                  mercado eléctrico y la situación de Telefónica en Madrid el 2 de agosto de 2023.";
+        let text = format!("{en}\n\n{es}\n");
+        let from = en.len() + 2;
+        let parts = [(0..from, "eng"), (from..text.len(), "spa")];
+        let seg = crate::segment::segment_parts(&text, &parts);
+        let gaz = Gazetteer::builtin();
+        let d = extract_parts(&text, &seg, &parts, None, &gaz);
+        let spanish = after(&d, &text, from);
+        let english: Vec<_> = d.mentions.iter().filter(|m| m.start < from).collect();
+        assert!(
+            english
+                .iter()
+                .any(|m| &text[m.start..m.end] == "Pedro Sánchez" && m.method == Method::Model),
+            "{english:#?}"
+        );
+        let t = |s: &str, l: &str, m: &str| (s.to_string(), l.to_string(), m.to_string());
+        assert!(
+            spanish.contains(&t("Telefónica", "ORG", "model")),
+            "{spanish:#?}"
+        );
+        // Spanish date rules in the Spanish paragraph
+        assert!(
+            spanish.contains(&t("2 de agosto de 2023", "DATE", "rule")),
+            "{spanish:#?}"
+        );
+        // tagged by the document's language (as before), the English model and rules read the
+        // Spanish paragraph
+        let whole = after(&extract(&text, &seg, "eng", None, &gaz), &text, from);
+        assert!(
+            !whole.contains(&t("Telefónica", "ORG", "model")),
+            "{whole:#?}"
+        );
+        assert!(
+            !whole.contains(&t("2 de agosto de 2023", "DATE", "rule")),
+            "{whole:#?}"
+        );
+
+        // a Chinese paragraph has no model: the gazetteer finds its Latin-script names
+        let zh = "据Reuters报道，外交部发言人在Beijing表示，双方将继续保持沟通。";
+        let text = format!("{en}\n\n{zh}\n");
+        let parts = [(0..from, "eng"), (from..text.len(), "zho")];
+        let seg = crate::segment::segment_parts(&text, &parts);
+        let d = extract_parts(&text, &seg, &parts, None, &gaz);
+        assert!(d.model);
+        let chinese = after(&d, &text, from);
+        assert!(
+            chinese.contains(&t("Reuters", "ORG", "gazetteer")),
+            "{chinese:#?}"
+        );
+        assert!(
+            chinese.contains(&t("Beijing", "LOC", "gazetteer")),
+            "{chinese:#?}"
+        );
+        assert!(chinese.iter().all(|m| m.2 != "model"), "{chinese:#?}");
+        // tagged by the document's language (as before), the English model reads it too
+        let whole = after(&extract(&text, &seg, "eng", None, &gaz), &text, from);
+        assert!(whole.iter().any(|m| m.2 == "model"), "{whole:#?}");
+        // one language, one part: the same as `extract`
+        let seg = crate::segment::segment(en, "eng");
+        assert_eq!(
+            extract_parts(en, &seg, &[(0..en.len(), "eng")], None, &gaz),
+            extract(en, &seg, "eng", None, &gaz)
         );
     }
 
