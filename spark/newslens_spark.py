@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import queue
 import os
 import posixpath
 import shutil
@@ -62,72 +63,77 @@ def slash(arg: str) -> str:
     return s[2:] if s.startswith("./") else s
 
 
-def to_uri(arg: str) -> str:
-    """A local path as the `file:` URI Spark lists; URIs with a scheme are kept."""
-    if "://" in arg or arg.startswith("file:"):
-        return arg.rstrip("/")
-    return "file:" + os.path.abspath(arg)
+def list_files(spark, arg: str):
+    """(qualified path, whether it is a folder, [(path, parts below it, size)]) of one input.
+    Uses Hadoop's FileSystem (any file system Spark reads; empty files included, which Spark's
+    own listing leaves out), or the local file system under Spark Connect."""
+    try:
+        jvm = spark.sparkContext._jvm
+        conf = spark.sparkContext._jsc.hadoopConfiguration()
+    except Exception:  # Spark Connect: no JVM at hand
+        jvm = None
+    if jvm is not None:
+        path = jvm.org.apache.hadoop.fs.Path(arg)
+        fs = path.getFileSystem(conf)
+        try:
+            q = fs.makeQualified(path)
+            status = fs.getFileStatus(q)
+        except Exception as e:
+            raise SystemExit(f"newslens-spark: error: {arg}: cannot read ({e}); check the path")
+        root = q.toString().rstrip("/")
+        if not status.isDirectory():
+            return root, False, [(root, (), status.getLen())]
+        out = []
+        it = fs.listFiles(q, True)
+        while it.hasNext():
+            st = it.next()
+            p = st.getPath().toString()
+            out.append((p, tuple(p[len(root) + 1 :].split("/")), st.getLen()))
+        return root, True, out
+    if not os.path.exists(arg):
+        raise SystemExit(f"newslens-spark: error: {arg}: no such file or folder; check the path")
+    root = "file:" + os.path.abspath(arg)
+    if not os.path.isdir(arg):
+        return root, False, [(root, (), os.path.getsize(arg))]
+    out = []
+    for dirpath, _, names in os.walk(arg, followlinks=True):
+        for n in names:
+            full = os.path.join(dirpath, n)
+            rel = os.path.relpath(full, arg).replace(os.sep, "/")
+            out.append(("file:" + os.path.abspath(full), tuple(rel.split("/")), os.path.getsize(full)))
+    return root, True, out
 
 
 def list_inputs(spark, inputs: list[str]):
-    """The input files as (uri, envelope metadata), in the order `newslens run` reads them:
-    inputs in the order given, each folder depth-first with names sorted, hidden entries
-    left out."""
-    from pyspark.sql import functions as F
-
+    """The input files as (path, size, envelope metadata), in the order `newslens run` reads
+    them: inputs in the order given, each folder depth-first with names sorted (as bytes),
+    hidden entries left out."""
     files = []
     for arg in inputs:
-        uri = to_uri(arg)
-        local = "://" not in arg and not arg.startswith("file:")
-        if local and not os.path.exists(arg):
-            raise SystemExit(f"newslens-spark: error: {arg}: no such file or folder; check the path")
-        is_dir = os.path.isdir(arg) if local else None
-        listed = (
-            spark.read.format("binaryFile")
-            .option("recursiveFileLookup", "true")
-            .load(arg)
-            .select(F.col("path"))
-            .collect()
-        )
-        paths = [urllib.parse.unquote(r.path) for r in listed]
-        if is_dir is None:
-            is_dir = not (len(paths) == 1 and paths[0].rstrip("/") == uri)
+        root, is_dir, listed = list_files(spark, arg)
         shown = slash(arg)
         if not is_dir:
             folder = posixpath.basename(posixpath.dirname(shown.rstrip("/")))
-            files.append((listed[0].path, (), {"path": shown, "folder": folder}))
+            files.append((listed[0][0], listed[0][2], {"path": shown, "folder": folder}))
             continue
-        real = os.path.realpath(arg) if local else uri
-        root_name = posixpath.basename(real.rstrip("/")) or shown.rstrip("/")
-        root = uri if not local else "file:" + os.path.abspath(arg)
+        root_name = posixpath.basename(
+            os.path.realpath(arg) if root.startswith("file:") else root.rstrip("/")
+        ) or shown.rstrip("/")
         entries = []
-        for raw, path in zip((r.path for r in listed), paths):
-            prefix = root.rstrip("/") + "/"
-            # Spark lists file:/x as file:/x, file:///x as file:/x too
-            if not path.startswith(prefix):
-                alt = path.replace("file:///", "file:/", 1)
-                if not alt.startswith(prefix.replace("file:///", "file:/", 1)):
-                    raise SystemExit(f"newslens-spark: error: {path} is not under {root}")
-                path, prefix = alt, prefix.replace("file:///", "file:/", 1)
-            rel = path[len(prefix):]
-            parts = tuple(rel.split("/"))
+        for path, parts, size in listed:
             if any(p.startswith(".") for p in parts):
                 continue
+            rel = "/".join(parts)
             parent = "/".join(parts[:-1])
-            entries.append(
-                (
-                    raw,
-                    parts,
-                    {
-                        "path": shown.rstrip("/") + "/" + rel,
-                        "id": root_name + "/" + rel,
-                        "folder": root_name + ("/" + parent if parent else ""),
-                    },
-                )
-            )
-        entries.sort(key=lambda e: [p.encode("utf-8") for p in e[1]])
-        files.extend(entries)
-    return [(raw, meta) for raw, _, meta in files]
+            meta = {
+                "path": shown.rstrip("/") + "/" + rel,
+                "id": root_name + "/" + rel,
+                "folder": root_name + ("/" + parent if parent else ""),
+            }
+            entries.append(([p.encode("utf-8") for p in parts], (path, size, meta)))
+        entries.sort(key=lambda e: e[0])
+        files.extend(e[1] for e in entries)
+    return files
 
 
 def ship(spark, binary: str) -> str:
@@ -140,74 +146,188 @@ def ship(spark, binary: str) -> str:
     return name
 
 
-def map_partitions(name: str, map_args: list[str]):
-    """The mapInArrow function: pipes one partition's envelopes through `newslens map --files`
-    and yields its records as (part, seq, kind, line)."""
+def executable(name: str) -> str:
+    """The shipped binary on this executor, made executable."""
+    from pyspark import SparkFiles
 
-    def run(batches):
-        import pyarrow as pa
-        from pyspark import SparkFiles, TaskContext
+    exe = SparkFiles.get(name)
+    if not os.access(exe, os.X_OK):
+        try:
+            os.chmod(exe, 0o755)
+        except OSError:
+            copy = os.path.join(tempfile.mkdtemp(), name)
+            shutil.copy(exe, copy)
+            os.chmod(copy, 0o755)
+            exe = copy
+    return exe
 
-        exe = SparkFiles.get(name)
-        if not os.access(exe, os.X_OK):
-            try:
-                os.chmod(exe, 0o755)
-            except OSError:
-                copy = os.path.join(tempfile.mkdtemp(), name)
-                shutil.copy(exe, copy)
-                os.chmod(copy, 0o755)
-                exe = copy
-        part = TaskContext.get().partitionId()
-        err = tempfile.TemporaryFile()
-        proc = subprocess.Popen(
-            [exe, "map", "--files", *map_args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=err,
-        )
-        failure = []
 
-        def feed():
-            try:
-                for batch in batches:
-                    cols = batch.to_pydict()
-                    for i in range(batch.num_rows):
-                        env = json.loads(cols["meta"][i])
-                        env["content"] = base64.b64encode(cols["content"][i]).decode("ascii")
-                        proc.stdin.write(json.dumps(env).encode("utf-8") + b"\n")
-                proc.stdin.close()
-            except BaseException as e:  # the process died: reported with its stderr below
-                failure.append(e)
+def pipe(jobs):
+    """Runs `jobs` — (command, iterator of input lines) pairs — one process after another,
+    yielding each process's standard output lines as they come. A process that exits non-zero
+    (or input that cannot be produced) raises, with the process's stderr in the message."""
+    out = queue.Queue(maxsize=4096)
+
+    def drive():
+        try:
+            for cmd, lines in jobs:
+                err = tempfile.TemporaryFile()
+                proc = subprocess.Popen(
+                    cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err
+                )
+
+                def pump(stdout=proc.stdout):
+                    for raw in stdout:
+                        out.put(("line", raw))
+
+                reader = threading.Thread(target=pump, daemon=True)
+                reader.start()
+                failure = None
+                try:
+                    for line in lines:
+                        proc.stdin.write(line)
+                except BrokenPipeError:
+                    pass
+                except BaseException as e:
+                    failure = e
                 try:
                     proc.stdin.close()
                 except OSError:
                     pass
+                reader.join()
+                code = proc.wait()
+                if code != 0 or failure is not None:
+                    err.seek(0)
+                    said = err.read().decode("utf-8", "replace")[-4000:].strip()
+                    why = f"newslens map exited with status {code}: {said}"
+                    if failure is not None:
+                        why = f"{failure} ({why})"
+                    out.put(("error", why))
+                    return
+            out.put(("done", None))
+        except BaseException as e:
+            out.put(("error", repr(e)))
 
-        writer = threading.Thread(target=feed, daemon=True)
-        writer.start()
-        seq, rows = 0, {"part": [], "seq": [], "kind": [], "line": []}
-        for raw in proc.stdout:
+    threading.Thread(target=drive, daemon=True).start()
+    while True:
+        kind, value = out.get()
+        if kind == "line":
+            yield value
+        elif kind == "done":
+            return
+        else:
+            raise RuntimeError(value)
+
+
+def map_partitions(name: str, map_args: list[str], records: bool):
+    """The mapInArrow function: pipes one partition through `newslens map` and yields its
+    records as (part, seq, kind, line). File envelopes (`meta`, `content` columns) go through
+    one `newslens map --files`; Parquet records (`path`, `line`, `record`) through one
+    `newslens map --path P --first-line L` per input dataset in the partition."""
+
+    def rows(batches):
+        for batch in batches:
+            cols = batch.to_pydict()
+            for i in range(batch.num_rows):
+                yield {k: v[i] for k, v in cols.items()}
+
+    def envelopes(batches):
+        for row in rows(batches):
+            env = json.loads(row["meta"])
+            if row["content"] is None:
+                raise RuntimeError(
+                    f"Spark did not read {env['path']} (it skips names starting with _ or .): "
+                    "rename it, or leave it out of the input"
+                )
+            env["content"] = base64.b64encode(row["content"]).decode("ascii")
+            yield json.dumps(env).encode("utf-8") + b"\n"
+
+    def run(batches):
+        import pyarrow as pa
+        from pyspark import TaskContext
+
+        exe = executable(name)
+        part = TaskContext.get().partitionId()
+        if records:
+            import itertools
+
+            def record_jobs():
+                for path, group in itertools.groupby(rows(batches), key=lambda r: r["path"]):
+                    first = next(group)
+
+                    def lines(first=first, group=group):
+                        expect = first["line"]
+                        for r in itertools.chain([first], group):
+                            if r["line"] != expect:
+                                raise RuntimeError(f"{path}: line {expect} missing in the partition")
+                            expect += 1
+                            yield r["record"].encode("utf-8") + b"\n"
+
+                    cmd = [exe, "map", "--path", path, "--first-line", str(first["line"]), *map_args]
+                    yield cmd, lines()
+
+            jobs = record_jobs()
+        else:
+            jobs = iter([([exe, "map", "--files", *map_args], envelopes(batches))])
+        seq, cols = 0, {"part": [], "seq": [], "kind": [], "line": []}
+        for raw in pipe(jobs):
             line = raw.decode("utf-8").rstrip("\n")
             kind = line[2 : line.index('"', 2)]
             for k, v in (("part", part), ("seq", seq), ("kind", kind), ("line", line)):
-                rows[k].append(v)
+                cols[k].append(v)
             seq += 1
-            if len(rows["seq"]) >= ROWS_PER_BATCH:
-                yield pa.RecordBatch.from_pydict(rows)
-                rows = {"part": [], "seq": [], "kind": [], "line": []}
-        writer.join()
-        code = proc.wait()
-        if code != 0 or failure:
-            err.seek(0)
-            said = err.read().decode("utf-8", "replace")[-4000:]
-            raise RuntimeError(
-                f"newslens map exited with status {code} on partition {part}: {said.strip()}"
-                + (f" (feeding it failed: {failure[0]!r})" if failure else "")
-            )
-        if rows["seq"]:
-            yield pa.RecordBatch.from_pydict(rows)
+            if len(cols["seq"]) >= ROWS_PER_BATCH:
+                yield pa.RecordBatch.from_pydict(cols)
+                cols = {"part": [], "seq": [], "kind": [], "line": []}
+        if cols["seq"]:
+            yield pa.RecordBatch.from_pydict(cols)
 
     return run
+
+
+def parquet_records(spark, inputs: list[str], partitions: int):
+    """Parquet datasets of article records (the JSONL fields as columns) as rows (gidx, path,
+    line, record): `record` the row as a JSON object (nulls left out), `line` its position in
+    its dataset from 1 (the order Spark reads it in), `path` the dataset as named."""
+    from pyspark.sql import functions as F
+
+    low = (1 << 33) - 1
+    parts = []
+    base = 0
+    for arg in inputs:
+        df = spark.read.parquet(arg)
+        cols = df.columns
+        df = df.select(
+            F.spark_partition_id().alias("_pid"),
+            F.monotonically_increasing_id().alias("_mid"),
+            F.to_json(F.struct(*[F.col(c) for c in cols])).alias("record"),
+        )
+        counts = sorted((r["_pid"], r["count"]) for r in df.groupBy("_pid").count().collect())
+        offsets, total = [], 0
+        for pid, n in counts:
+            offsets.append((pid, total))
+            total += n
+        off = spark.createDataFrame(offsets, "_pid int, _off long")
+        line = F.col("_off") + F.expr(f"_mid & {low}") + F.lit(1)
+        parts.append(
+            df.join(F.broadcast(off), "_pid").select(
+                (F.lit(base) + line).alias("gidx"),
+                F.lit(slash(arg)).alias("path"),
+                line.alias("line"),
+                "record",
+            )
+        )
+        base += total
+    df = parts[0]
+    for p in parts[1:]:
+        df = df.unionByName(p)
+    rows = max(1, base)
+    return (
+        df.repartitionByRange(max(1, min(partitions, rows)), "gidx")
+        .sortWithinPartitions("gidx")
+        .select("path", "line", "record"),
+        base,
+    )
 
 
 def corpus_statistics(spark, mapped):
@@ -329,6 +449,13 @@ def parse_args(argv):
     p.add_argument(
         "--reduce-args", default="", help="extra newslens reduce options, e.g. \"--neighbours 5\""
     )
+    p.add_argument(
+        "--parquet",
+        action="store_true",
+        help="the inputs are Parquet datasets of article records (columns id, text, title, "
+        "published, source, url, language, ...): each row is a JSONL record of the dataset, "
+        "numbered from 1 in the order Spark reads it",
+    )
     p.add_argument("--stats", default=None, help="write Spark's corpus statistics here (Parquet)")
     p.add_argument(
         "--no-check",
@@ -360,38 +487,58 @@ def main(argv=None) -> int:
     spark = builder.getOrCreate()
     t0 = time.time()
     name = ship(spark, args.binary)
-    files = list_inputs(spark, args.inputs)
-    if not files:
-        print("newslens-spark: error: no input files found", file=sys.stderr)
-        return 2
     cores = spark.sparkContext.defaultParallelism if hasattr(spark, "sparkContext") else 2
-    partitions = max(1, min(args.partitions or 2 * cores, len(files)))
-    meta = spark.createDataFrame(
-        [(i, raw, json.dumps(m)) for i, (raw, m) in enumerate(files)],
-        "idx long, path string, meta string",
-    )
-    content = None
-    for arg in args.inputs:
-        df = (
-            spark.read.format("binaryFile")
-            .option("recursiveFileLookup", "true")
-            .load(arg)
-            .select("path", "content")
-        )
-        content = df if content is None else content.unionByName(df)
-    envelopes = (
-        content.dropDuplicates(["path"])
-        .join(F.broadcast(meta), "path")
-        .repartitionByRange(partitions, "idx")
-        .sortWithinPartitions("idx")
-        .select("meta", "content")
-    )
     map_args = ["-j", str(args.map_jobs), *shlex.split(args.map_args)]
-    mapped = envelopes.mapInArrow(map_partitions(name, map_args), OUT_SCHEMA)
+    if args.parquet:
+        table, rows = parquet_records(spark, args.inputs, args.partitions or 2 * cores)
+        what = f"{rows} Parquet records"
+        mapped = table.mapInArrow(map_partitions(name, map_args, True), OUT_SCHEMA)
+    else:
+        files = list_inputs(spark, args.inputs)
+        if not files:
+            print("newslens-spark: error: no input files found", file=sys.stderr)
+            return 2
+        for _, _, m in files:
+            if any(c.startswith("_") for c in m.get("id", "").split("/")[1:]):
+                print(
+                    f"newslens-spark: error: {m['path']}: Spark does not read names starting "
+                    "with _; rename it, or leave it out of the input",
+                    file=sys.stderr,
+                )
+                return 2
+        partitions = max(1, min(args.partitions or 2 * cores, len(files)))
+        what = f"{len(files)} files in {partitions} partitions"
+        meta = spark.createDataFrame(
+            [(i, path, size, json.dumps(m)) for i, (path, size, m) in enumerate(files)],
+            "idx long, path string, size long, meta string",
+        )
+        content = None
+        for arg in args.inputs:
+            df = (
+                spark.read.format("binaryFile")
+                .option("recursiveFileLookup", "true")
+                .load(arg)
+                .select("path", "content")
+            )
+            content = df if content is None else content.unionByName(df)
+        # Spark's file listing leaves out empty files: they travel with empty content and the
+        # map reports them as empty, as locally
+        empty = meta.where(F.col("size") == 0).withColumn(
+            "content", F.lit(bytearray()).cast("binary")
+        )
+        envelopes = (
+            content.dropDuplicates(["path"])
+            .join(F.broadcast(meta.where(F.col("size") > 0)), "path")
+            .unionByName(empty)
+            .repartitionByRange(partitions, "idx")
+            .sortWithinPartitions("idx")
+            .select("meta", "content")
+        )
+        mapped = envelopes.mapInArrow(map_partitions(name, map_args, False), OUT_SCHEMA)
     mapped = mapped.persist(StorageLevel.MEMORY_AND_DISK)
     records = mapped.count()
     t_map = time.time()
-    say(f"{len(files)} files in {partitions} partitions mapped to {records} records in {t_map - t0:.1f} s")
+    say(f"{what} mapped to {records} records in {t_map - t0:.1f} s")
 
     stats = None
     if not args.no_check or args.stats:

@@ -125,3 +125,67 @@ fn spark_local_mode_gives_the_tables_of_run() {
         assert!(diags.contains(needle), "diagnostics.csv lacks {needle}: {diags}");
     }
 }
+
+/// A Parquet dataset of records (`--parquet`) maps like the JSONL file it was made from: the
+/// dataset sits where the JSONL file is named (`corpus/pud-news.jsonl/part-0.parquet`, the
+/// driver started in that folder), so even `path` and `line` are the JSONL file's.
+#[test]
+fn spark_parquet_records_give_the_tables_of_run() {
+    let probe = Command::new("python3")
+        .args(["-c", "import pyspark, pyarrow"])
+        .output();
+    let java = Command::new("java").arg("-version").output();
+    let ready = matches!(&probe, Ok(o) if o.status.success()) && matches!(&java, Ok(o) if o.status.success());
+    if !ready {
+        assert!(!in_ci(), "python3 with pyspark and pyarrow, and Java, are needed in CI");
+        eprintln!("skipped: pyspark, pyarrow or java not found (pip install pyspark pyarrow)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dataset = tmp.path().join("corpus/pud-news.jsonl");
+    fs::create_dir_all(&dataset).unwrap();
+    let made = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, pyarrow.json as j, pyarrow.parquet as p; p.write_table(j.read_json(sys.argv[1]), sys.argv[2], row_group_size=300)",
+        ])
+        .arg(root().join("corpus/pud-news.jsonl"))
+        .arg(dataset.join("part-0.parquet"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let exe = env!("CARGO_BIN_EXE_newslens");
+    let local = tmp.path().join("run");
+    let status = Command::new(exe)
+        .current_dir(root())
+        .args(["run", "corpus/pud-news.jsonl", "-q", "--no-workbook", "--no-report", "-o"])
+        .arg(&local)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let spark = tmp.path().join("spark");
+    let out = Command::new("python3")
+        .current_dir(tmp.path())
+        .arg(root().join("spark/newslens_spark.py"))
+        .args(["--parquet", "--master", "local[2]", "--partitions", "3", "--binary", exe])
+        .args(["--reduce-args", "--no-workbook --no-report", "-o"])
+        .arg(&spark)
+        .arg("corpus/pud-news.jsonl")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut n = 0;
+    for e in fs::read_dir(&local).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".csv") {
+            assert_same_csv(&name, &local.join(&name), &spark.join(&name));
+            n += 1;
+        }
+    }
+    assert!(n >= 14, "{n} tables");
+}
