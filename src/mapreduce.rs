@@ -168,6 +168,12 @@ pub struct End {
     pub input_bytes: u64,
 }
 
+/// One term of a `doc` record: n, stem, count, first start, surface forms with their counts.
+type TermRecord = (u8, String, u32, u64, Vec<(String, u32)>);
+
+/// One entity of a `doc` record: name, label, mentions, first start, aliases.
+type EntityRecord = (String, String, u32, u64, Vec<String>);
+
 /// One document's record: what [`Mapped`] holds, in plain JSON types.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct DocRecord {
@@ -193,7 +199,7 @@ struct DocRecord {
     words: u32,
     unique_terms: u32,
     /// `[n, stem, count, first_start, [[form, count], ...]]`, in the document's term order.
-    terms: Vec<(u8, String, u32, u64, Vec<(String, u32)>)>,
+    terms: Vec<TermRecord>,
     /// Keyword candidates in the spool encoding, base64.
     keywords: String,
     sentence_rows: String,
@@ -201,7 +207,7 @@ struct DocRecord {
     mention_rows: String,
     entity_rows: String,
     /// `[name, label, mentions, first_start, [alias, ...]]`.
-    entities: Vec<(String, String, u32, u64, Vec<String>)>,
+    entities: Vec<EntityRecord>,
     ner_model: bool,
     kwic: String,
     pair_stems: Vec<String>,
@@ -544,7 +550,7 @@ pub fn base64_encode(bytes: &[u8]) -> String {
 /// Reads [`base64_encode`]'s output (white space not allowed); `None` if it is not base64.
 pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     let s = text.as_bytes();
-    if s.len() % 4 != 0 {
+    if !s.len().is_multiple_of(4) {
         return None;
     }
     let value = |c: u8| -> Option<u32> {
@@ -896,7 +902,7 @@ pub fn reduce(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunEr
                     input_bytes += e.input_bytes;
                 }
             }
-            if k % 256 == 0
+            if k.is_multiple_of(256)
                 && let Some(out) = &output
             {
                 progress.advance(done, out.reducer.documents());

@@ -47,7 +47,8 @@ fn spark_local_mode_gives_the_tables_of_run() {
         .args(["-c", "import pyspark, pyarrow; print(pyspark.__version__)"])
         .output();
     let java = Command::new("java").arg("-version").output();
-    let ready = matches!(&probe, Ok(o) if o.status.success()) && matches!(&java, Ok(o) if o.status.success());
+    let ready = matches!(&probe, Ok(o) if o.status.success())
+        && matches!(&java, Ok(o) if o.status.success());
     if !ready {
         assert!(
             !in_ci(),
@@ -77,7 +78,9 @@ fn spark_local_mode_gives_the_tables_of_run() {
         }
         _ => {
             assert!(!in_ci(), "../shared/bench/bbc is needed in CI");
-            eprintln!("note: ../shared/bench/bbc not found; the Spark check runs on the bundled corpus only");
+            eprintln!(
+                "note: ../shared/bench/bbc not found; the Spark check runs on the bundled corpus only"
+            );
         }
     }
     let exe = env!("CARGO_BIN_EXE_newslens");
@@ -95,14 +98,30 @@ fn spark_local_mode_gives_the_tables_of_run() {
     let out = Command::new("python3")
         .current_dir(root())
         .arg("spark/newslens_spark.py")
-        .args(["--master", "local[2]", "--partitions", "4", "--binary", exe, "-o"])
+        .args([
+            "--master",
+            "local[2]",
+            "--partitions",
+            "4",
+            "--binary",
+            exe,
+            "-o",
+        ])
         .arg(&spark)
         .args(&inputs)
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
-    let tail: String = said.lines().filter(|l| l.contains("newslens")).collect::<Vec<_>>().join("\n");
-    assert_eq!(out.status.code(), Some(1), "the driver exits as reduce does: {said}");
+    let tail: String = said
+        .lines()
+        .filter(|l| l.contains("newslens"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the driver exits as reduce does: {said}"
+    );
     eprintln!("{tail}");
     let mut names: Vec<String> = fs::read_dir(&local)
         .unwrap()
@@ -117,12 +136,24 @@ fn spark_local_mode_gives_the_tables_of_run() {
         if n.ends_with(".csv") {
             assert_same_csv(n, &a, &b);
         } else {
-            assert!(fs::read(&a).unwrap() == fs::read(&b).unwrap(), "{n} differs");
+            assert!(
+                fs::read(&a).unwrap() == fs::read(&b).unwrap(),
+                "{n} differs"
+            );
         }
     }
     let diags = fs::read_to_string(spark.join("diagnostics.csv")).unwrap();
-    for needle in ["invalid JSON", "empty text", "renamed to", "unsupported file type", "binary"] {
-        assert!(diags.contains(needle), "diagnostics.csv lacks {needle}: {diags}");
+    for needle in [
+        "invalid JSON",
+        "empty text",
+        "renamed to",
+        "unsupported file type",
+        "binary",
+    ] {
+        assert!(
+            diags.contains(needle),
+            "diagnostics.csv lacks {needle}: {diags}"
+        );
     }
 }
 
@@ -135,9 +166,13 @@ fn spark_parquet_records_give_the_tables_of_run() {
         .args(["-c", "import pyspark, pyarrow"])
         .output();
     let java = Command::new("java").arg("-version").output();
-    let ready = matches!(&probe, Ok(o) if o.status.success()) && matches!(&java, Ok(o) if o.status.success());
+    let ready = matches!(&probe, Ok(o) if o.status.success())
+        && matches!(&java, Ok(o) if o.status.success());
     if !ready {
-        assert!(!in_ci(), "python3 with pyspark and pyarrow, and Java, are needed in CI");
+        assert!(
+            !in_ci(),
+            "python3 with pyspark and pyarrow, and Java, are needed in CI"
+        );
         eprintln!("skipped: pyspark, pyarrow or java not found (pip install pyspark pyarrow)");
         return;
     }
@@ -158,7 +193,14 @@ fn spark_parquet_records_give_the_tables_of_run() {
     let local = tmp.path().join("run");
     let status = Command::new(exe)
         .current_dir(root())
-        .args(["run", "corpus/pud-news.jsonl", "-q", "--no-workbook", "--no-report", "-o"])
+        .args([
+            "run",
+            "corpus/pud-news.jsonl",
+            "-q",
+            "--no-workbook",
+            "--no-report",
+            "-o",
+        ])
         .arg(&local)
         .status()
         .unwrap();
@@ -167,7 +209,15 @@ fn spark_parquet_records_give_the_tables_of_run() {
     let out = Command::new("python3")
         .current_dir(tmp.path())
         .arg(root().join("spark/newslens_spark.py"))
-        .args(["--parquet", "--master", "local[2]", "--partitions", "3", "--binary", exe])
+        .args([
+            "--parquet",
+            "--master",
+            "local[2]",
+            "--partitions",
+            "3",
+            "--binary",
+            exe,
+        ])
         .args(["--reduce-args", "--no-workbook --no-report", "-o"])
         .arg(&spark)
         .arg("corpus/pud-news.jsonl")
