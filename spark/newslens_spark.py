@@ -65,42 +65,41 @@ def slash(arg: str) -> str:
 
 def list_files(spark, arg: str):
     """(qualified path, whether it is a folder, [(path, parts below it, size)]) of one input.
-    Uses Hadoop's FileSystem (any file system Spark reads; empty files included, which Spark's
-    own listing leaves out), or the local file system under Spark Connect."""
-    try:
-        jvm = spark.sparkContext._jvm
-        conf = spark.sparkContext._jsc.hadoopConfiguration()
-    except Exception:  # Spark Connect: no JVM at hand
-        jvm = None
-    if jvm is not None:
-        path = jvm.org.apache.hadoop.fs.Path(arg)
-        fs = path.getFileSystem(conf)
-        try:
-            q = fs.makeQualified(path)
-            status = fs.getFileStatus(q)
-        except Exception as e:
-            raise SystemExit(f"newslens-spark: error: {arg}: cannot read ({e}); check the path")
-        root = q.toString().rstrip("/")
-        if not status.isDirectory():
-            return root, False, [(root, (), status.getLen())]
+    A local path is listed by Python (empty files included); any other file system by Spark's
+    own listing (`binaryFile`, without reading the bytes), which leaves out empty files."""
+    local = "://" not in arg or arg.startswith("file:")
+    if local:
+        path = arg[len("file:") :] if arg.startswith("file:") else arg
+        if path.startswith("//"):
+            path = path[2:]
+        if not os.path.exists(path):
+            raise SystemExit(f"newslens-spark: error: {arg}: no such file or folder; check the path")
+        root = "file:" + os.path.abspath(path)
+        if not os.path.isdir(path):
+            return root, False, [(root, (), os.path.getsize(path))]
         out = []
-        it = fs.listFiles(q, True)
-        while it.hasNext():
-            st = it.next()
-            p = st.getPath().toString()
-            out.append((p, tuple(p[len(root) + 1 :].split("/")), st.getLen()))
+        for dirpath, dirs, names in os.walk(path, followlinks=True):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for n in names:
+                full = os.path.join(dirpath, n)
+                rel = os.path.relpath(full, path).replace(os.sep, "/")
+                out.append(("file:" + os.path.abspath(full), tuple(rel.split("/")), os.path.getsize(full)))
         return root, True, out
-    if not os.path.exists(arg):
-        raise SystemExit(f"newslens-spark: error: {arg}: no such file or folder; check the path")
-    root = "file:" + os.path.abspath(arg)
-    if not os.path.isdir(arg):
-        return root, False, [(root, (), os.path.getsize(arg))]
+    listed = (
+        spark.read.format("binaryFile")
+        .option("recursiveFileLookup", "true")
+        .load(arg)
+        .select("path", "length")
+        .collect()
+    )
+    root = arg.rstrip("/")
+    if len(listed) == 1 and listed[0].path.rstrip("/") == root:
+        return root, False, [(listed[0].path, (), listed[0].length)]
     out = []
-    for dirpath, _, names in os.walk(arg, followlinks=True):
-        for n in names:
-            full = os.path.join(dirpath, n)
-            rel = os.path.relpath(full, arg).replace(os.sep, "/")
-            out.append(("file:" + os.path.abspath(full), tuple(rel.split("/")), os.path.getsize(full)))
+    for r in listed:
+        if not r.path.startswith(root + "/"):
+            raise SystemExit(f"newslens-spark: error: {r.path} is not under {root}")
+        out.append((r.path, tuple(r.path[len(root) + 1 :].split("/")), r.length))
     return root, True, out
 
 
@@ -163,22 +162,22 @@ def executable(name: str) -> str:
 
 
 def pipe(jobs):
-    """Runs `jobs` — (command, iterator of input lines) pairs — one process after another,
-    yielding each process's standard output lines as they come. A process that exits non-zero
+    """Runs `jobs` — (key, command, iterator of input lines) — one process after another,
+    yielding (key, line) for each process's standard output lines as they come. A process that exits non-zero
     (or input that cannot be produced) raises, with the process's stderr in the message."""
     out = queue.Queue(maxsize=4096)
 
     def drive():
         try:
-            for cmd, lines in jobs:
+            for key, cmd, lines in jobs:
                 err = tempfile.TemporaryFile()
                 proc = subprocess.Popen(
                     cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err
                 )
 
-                def pump(stdout=proc.stdout):
+                def pump(stdout=proc.stdout, key=key):
                     for raw in stdout:
-                        out.put(("line", raw))
+                        out.put(("line", (key, raw)))
 
                 reader = threading.Thread(target=pump, daemon=True)
                 reader.start()
@@ -220,10 +219,13 @@ def pipe(jobs):
 
 
 def map_partitions(name: str, map_args: list[str], records: bool):
-    """The mapInArrow function: pipes one partition through `newslens map` and yields its
-    records as (part, seq, kind, line). File envelopes (`meta`, `content` columns) go through
-    one `newslens map --files`; Parquet records (`path`, `line`, `record`) through one
-    `newslens map --path P --first-line L` per input dataset in the partition."""
+    """The mapInArrow function: pipes each run of rows with the same `part` (a contiguous
+    range of the input, sorted) through one `newslens map` and yields its records as (part,
+    seq, kind, line): (part, seq) orders all records as the input. File envelopes (`meta`,
+    `content` columns) go through `newslens map --files`; Parquet records (`path`, `line`,
+    `record`) through `newslens map --path P --first-line L`, one per dataset in the range.
+    Ranges are given as a column rather than by range partitioning, which would read the
+    input once more to sample it; a partition may hold several."""
 
     def rows(batches):
         for batch in batches:
@@ -231,8 +233,8 @@ def map_partitions(name: str, map_args: list[str], records: bool):
             for i in range(batch.num_rows):
                 yield {k: v[i] for k, v in cols.items()}
 
-    def envelopes(batches):
-        for row in rows(batches):
+    def envelopes(group):
+        for row in group:
             env = json.loads(row["meta"])
             if row["content"] is None:
                 raise RuntimeError(
@@ -243,19 +245,19 @@ def map_partitions(name: str, map_args: list[str], records: bool):
             yield json.dumps(env).encode("utf-8") + b"\n"
 
     def run(batches):
+        import itertools
+
         import pyarrow as pa
-        from pyspark import TaskContext
 
         exe = executable(name)
-        part = TaskContext.get().partitionId()
-        if records:
-            import itertools
 
-            def record_jobs():
-                for path, group in itertools.groupby(rows(batches), key=lambda r: r["path"]):
+        def jobs():
+            if records:
+                groups = itertools.groupby(rows(batches), key=lambda r: (r["part"], r["path"]))
+                for (part, path), group in groups:
                     first = next(group)
 
-                    def lines(first=first, group=group):
+                    def lines(first=first, group=group, path=path):
                         expect = first["line"]
                         for r in itertools.chain([first], group):
                             if r["line"] != expect:
@@ -264,13 +266,13 @@ def map_partitions(name: str, map_args: list[str], records: bool):
                             yield r["record"].encode("utf-8") + b"\n"
 
                     cmd = [exe, "map", "--path", path, "--first-line", str(first["line"]), *map_args]
-                    yield cmd, lines()
+                    yield part, cmd, lines()
+            else:
+                for part, group in itertools.groupby(rows(batches), key=lambda r: r["part"]):
+                    yield part, [exe, "map", "--files", *map_args], envelopes(group)
 
-            jobs = record_jobs()
-        else:
-            jobs = iter([([exe, "map", "--files", *map_args], envelopes(batches))])
         seq, cols = 0, {"part": [], "seq": [], "kind": [], "line": []}
-        for raw in pipe(jobs):
+        for part, raw in pipe(jobs()):
             line = raw.decode("utf-8").rstrip("\n")
             kind = line[2 : line.index('"', 2)]
             for k, v in (("part", part), ("seq", seq), ("kind", kind), ("line", line)):
@@ -321,11 +323,12 @@ def parquet_records(spark, inputs: list[str], partitions: int):
     df = parts[0]
     for p in parts[1:]:
         df = df.unionByName(p)
-    rows = max(1, base)
+    parts_n = max(1, min(partitions, base))
     return (
-        df.repartitionByRange(max(1, min(partitions, rows)), "gidx")
-        .sortWithinPartitions("gidx")
-        .select("path", "line", "record"),
+        df.withColumn("part", ((F.col("gidx") - 1) * parts_n / F.lit(max(1, base))).cast("long"))
+        .repartition(parts_n, "part")
+        .sortWithinPartitions("part", "gidx")
+        .select("part", "path", "line", "record"),
         base,
     )
 
@@ -372,58 +375,90 @@ def corpus_statistics(spark, mapped):
     return n_docs, terms, entities, languages
 
 
-def unguard(s: str) -> str:
-    return s[1:] if s[:1] == "'" and s[1:2] in ("=", "+", "-", "@", "\t", "\r") else s
+def check_statistics(spark, out_dir: str, n_docs: int, terms, entities) -> None:
+    """The tables `newslens reduce` wrote agree with Spark's aggregation: the same documents;
+    for every term the same df and count and the same idf to 1e-9; for every entity the same
+    documents and mentions. Compared in Spark (a join), not on the driver."""
+    from pyspark.sql import functions as F
 
+    def table(name):
+        # read on the driver (where reduce wrote it; executors may not see that disk) with
+        # Arrow's CSV reader, every column as text, and handed to Spark as an Arrow table
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
 
-def check_statistics(out_dir: str, n_docs: int, terms, entities) -> None:
-    """The tables `newslens reduce` wrote agree with Spark's aggregation: same documents,
-    the same df, count and idf (to 1e-9) for every term, docs and mentions for every entity."""
-    import csv
+        path = os.path.join(out_dir, name)
+        with open(path, encoding="utf-8") as f:
+            header = next(__import__("csv").reader([f.readline().lstrip("\ufeff")]))
+        t = pcsv.read_csv(
+            path,
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types={c: pa.string() for c in header}, strings_can_be_null=False
+            ),
+        )
+        t = t.rename_columns([c.lstrip("\ufeff") for c in t.column_names])
+        try:
+            return spark.createDataFrame(t)
+        except Exception:  # Spark before 4.0: through pandas
+            return spark.createDataFrame(t.to_pandas())
 
-    csv.field_size_limit(1 << 30)
-    with open(os.path.join(out_dir, "documents.csv"), encoding="utf-8-sig", newline="") as f:
-        written = sum(1 for _ in csv.DictReader(f))
+    def unguard(c):
+        return F.regexp_replace(F.col(c), "^'([=+\\-@\t\r])", "$1")
+
+    written = table("documents.csv").count()
     if written != n_docs:
         raise SystemExit(
             f"newslens-spark: error: Spark counted {n_docs} documents, documents.csv has {written}"
         )
-    spark_terms = {
-        (r["language"], r["n"], r["stem"]): (r["docs"], r["count"], r["idf"])
-        for r in terms.toLocalIterator()
-    }
-    with open(os.path.join(out_dir, "corpus_terms.csv"), encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.DictReader(f))
-    if len(rows) != len(spark_terms):
-        raise SystemExit(
-            f"newslens-spark: error: Spark found {len(spark_terms)} terms, corpus_terms.csv has {len(rows)}"
+    csv_terms = table("corpus_terms.csv").select(
+        "language",
+        F.col("n").cast("int").alias("n"),
+        unguard("stem").alias("stem"),
+        F.col("docs").cast("long").alias("t_docs"),
+        F.col("count").cast("long").alias("t_count"),
+        F.col("idf").cast("double").alias("t_idf"),
+    )
+    bad = (
+        terms.join(csv_terms, ["language", "n", "stem"], "full_outer")
+        .where(
+            F.col("docs").isNull()
+            | F.col("t_docs").isNull()
+            | (F.col("docs") != F.col("t_docs"))
+            | (F.col("count") != F.col("t_count"))
+            | (F.abs(F.col("idf") - F.col("t_idf")) > 1e-9)
         )
-    for r in rows:
-        key = (r["language"], int(r["n"]), unguard(r["stem"]))
-        docs, count, idf = spark_terms.get(key, (None, None, None))
-        if docs != int(r["docs"]) or count != int(r["count"]) or abs(idf - float(r["idf"])) > 1e-9:
-            raise SystemExit(
-                f"newslens-spark: error: term {key}: Spark has docs={docs} count={count} idf={idf}, "
-                f"corpus_terms.csv has {r['docs']}, {r['count']}, {r['idf']}"
+        .limit(5)
+        .collect()
+    )
+    if bad:
+        raise SystemExit(
+            "newslens-spark: error: corpus_terms.csv disagrees with Spark's aggregation: "
+            + "; ".join(str(r.asDict()) for r in bad)
+        )
+    if os.path.exists(os.path.join(out_dir, "corpus_entities.csv")):
+        csv_entities = table("corpus_entities.csv").select(
+            unguard("entity").alias("entity"),
+            "label",
+            F.col("docs").cast("long").alias("t_docs"),
+            F.col("mentions").cast("long").alias("t_mentions"),
+        )
+        bad = (
+            entities.join(csv_entities, ["entity", "label"], "full_outer")
+            .where(
+                F.col("docs").isNull()
+                | F.col("t_docs").isNull()
+                | (F.col("docs") != F.col("t_docs"))
+                | (F.col("mentions") != F.col("t_mentions"))
             )
-    path = os.path.join(out_dir, "corpus_entities.csv")
-    if os.path.exists(path):
-        spark_entities = {
-            (r["entity"], r["label"]): (r["docs"], r["mentions"]) for r in entities.toLocalIterator()
-        }
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.DictReader(f))
-        if len(rows) != len(spark_entities):
+            .limit(5)
+            .collect()
+        )
+        if bad:
             raise SystemExit(
-                f"newslens-spark: error: Spark found {len(spark_entities)} entities, corpus_entities.csv has {len(rows)}"
+                "newslens-spark: error: corpus_entities.csv disagrees with Spark's aggregation: "
+                + "; ".join(str(r.asDict()) for r in bad)
             )
-        for r in rows:
-            key = (unguard(r["entity"]), r["label"])
-            if spark_entities.get(key) != (int(r["docs"]), int(r["mentions"])):
-                raise SystemExit(
-                    f"newslens-spark: error: entity {key}: Spark has {spark_entities.get(key)}, "
-                    f"corpus_entities.csv has {r['docs']}, {r['mentions']}"
-                )
 
 
 def parse_args(argv):
@@ -509,8 +544,11 @@ def main(argv=None) -> int:
         partitions = max(1, min(args.partitions or 2 * cores, len(files)))
         what = f"{len(files)} files in {partitions} partitions"
         meta = spark.createDataFrame(
-            [(i, path, size, json.dumps(m)) for i, (path, size, m) in enumerate(files)],
-            "idx long, path string, size long, meta string",
+            [
+                (i, i * partitions // len(files), path, size, json.dumps(m))
+                for i, (path, size, m) in enumerate(files)
+            ],
+            "idx long, part long, path string, size long, meta string",
         )
         content = None
         for arg in args.inputs:
@@ -530,9 +568,9 @@ def main(argv=None) -> int:
             content.dropDuplicates(["path"])
             .join(F.broadcast(meta.where(F.col("size") > 0)), "path")
             .unionByName(empty)
-            .repartitionByRange(partitions, "idx")
-            .sortWithinPartitions("idx")
-            .select("meta", "content")
+            .repartition(partitions, "part")
+            .sortWithinPartitions("part", "idx")
+            .select("part", "meta", "content")
         )
         mapped = envelopes.mapInArrow(map_partitions(name, map_args, False), OUT_SCHEMA)
     mapped = mapped.persist(StorageLevel.MEMORY_AND_DISK)
@@ -579,7 +617,7 @@ def main(argv=None) -> int:
         return 2
     if stats is not None and not args.no_check:
         n_docs, terms, entities, _ = stats
-        check_statistics(args.output, n_docs, terms, entities)
+        check_statistics(spark, args.output, n_docs, terms, entities)
     t_check = time.time()
     say(
         f"wrote {args.output}: map {t_map - t0:.1f} s, statistics {t_stats - t_map:.1f} s, "

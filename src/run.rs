@@ -1253,3 +1253,53 @@ fn run_json(
     });
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows as the pipeline encodes them, for `id`.
+    fn rows(id: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut w = csv_writer(&mut out);
+        for (text, label) in [
+            ("Acme", "ORG"),
+            ("line\nbreak, \"quoted\"", "MISC"),
+            (id, "PER"),
+        ] {
+            w.serialize(MentionRow {
+                doc_id: Text(id),
+                start: 0,
+                end: 4,
+                text: Text(text),
+                label,
+                entity: Some(Text(text)),
+                sentence: 0,
+                method: "model",
+                value: None,
+            })
+            .unwrap();
+        }
+        w.flush().unwrap();
+        drop(w);
+        out
+    }
+
+    #[test]
+    fn renaming_rows_equals_encoding_them_with_the_new_id() {
+        for (old, new) in [
+            ("a", "a#2"),
+            ("=SUM(A1)", "=SUM(A1)#2"),
+            ("x, \"y\"", "x, \"y\"#3"),
+            ("file.jsonl:7", "file.jsonl:7#2"),
+        ] {
+            let renamed = rename_rows(&rows(old), old, new).unwrap();
+            assert_eq!(
+                String::from_utf8(renamed).unwrap(),
+                String::from_utf8(rows(new)).unwrap()
+            );
+        }
+        assert!(rename_rows(&rows("a"), "b", "b#2").is_err());
+        assert!(rename_rows(b"", "a", "a#2").unwrap().is_empty());
+    }
+}
