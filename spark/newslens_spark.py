@@ -13,16 +13,18 @@ newslens.xlsx, report.html; run.json differs in its timings).
 How:
 1. The binary is shipped to the executors (`SparkContext.addFile`, or `addArtifacts` under
    Spark Connect).
-2. The input files are listed in the order `newslens run` reads them, read by Spark
-   (`binaryFile`), range-partitioned in that order, and each partition is piped through
-   `newslens map --files` with `mapInArrow` (works under Spark Connect; no `RDD.pipe`). Each
+2. The input files are listed in the order `newslens run` reads them (local paths by Python,
+   other file systems by Spark's listing), read by Spark (`binaryFile`), cut into contiguous
+   ranges in that order, and each range is piped through `newslens map --files` with
+   `mapInArrow` (works under Spark Connect; no `RDD.pipe`). Each
    file travels as an envelope with the path and id `newslens run` would give it, so paths,
    ids, titles, dates, encodings and diagnostics are the local run's. A map process that exits
    non-zero fails its task with its stderr in the error; the task has no side effect (its
    records are its only output), so Spark's retries are safe.
 3. Spark aggregates the partial corpus statistics of the records: per (language, n, stem) the
    document frequency, occurrences and idf; per entity the documents and mentions; documents
-   per language (`--stats DIR` writes them as Parquet). They are checked against the tables.
+   per language (`--stats DIR` writes them as Parquet). After the reduce they are checked
+   against corpus_terms.csv, corpus_entities.csv and documents.csv (a join in Spark).
 4. The records, in input order, are streamed into one `newslens reduce`, which writes the
    corpus-dependent tables (tf-idf, keyword ranks, keyness, coverage, similarity, ...) with the
    same code as `newslens run` — so the two cannot drift. The reduce runs on the driver; it is

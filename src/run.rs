@@ -1265,7 +1265,7 @@ mod tests {
         for (text, label) in [
             ("Acme", "ORG"),
             ("line\nbreak, \"quoted\"", "MISC"),
-            (id, "PER"),
+            ("=Chen", "PER"),
         ] {
             w.serialize(MentionRow {
                 doc_id: Text(id),
