@@ -190,29 +190,62 @@ pub fn discover(inputs: &[PathBuf], opts: &ReadOptions) -> (Vec<InputFile>, Vec<
                 input, &shown, &root_name, opts, &mut seen, &mut files, &mut diags,
             );
         } else {
-            let stem = input
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
             let folder = input
                 .parent()
                 .and_then(|p| p.file_name())
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            match format_of(input, opts.delimiter) {
-                Some(format) => files.push(InputFile {
-                    path: input.clone(),
-                    display: shown,
-                    id_base: stem,
-                    folder,
-                    format,
-                    size: meta.len(),
-                }),
-                None => diags.push(unsupported(&shown)),
+            match classify(input, &shown, None, &folder, meta.len(), opts) {
+                Ok(f) => files.push(f),
+                Err(d) => diags.push(d),
             }
         }
     }
     (files, diags)
+}
+
+/// What one found file is: an [`InputFile`] to read, or the diagnostic that passes it over
+/// (documentation, unsupported type). `shown` is its path as shown; `child_id` the input
+/// folder's name joined with its path inside it (`None` for a file named on the command line:
+/// its id is its stem, and it is read even when named like documentation); `folder` the
+/// folder it is in, for `source`. [`discover`] and `newslens map --files` both use it.
+pub fn classify(
+    path: &Path,
+    shown: &str,
+    child_id: Option<&str>,
+    folder: &str,
+    size: u64,
+    opts: &ReadOptions,
+) -> Result<InputFile, Diagnostic> {
+    let name = shown.rsplit('/').next().unwrap_or(shown);
+    if child_id.is_some() && is_documentation(name) {
+        return Err(Diagnostic::info(
+            shown,
+            None,
+            "documentation file (README/NOTICE/LICENSE), not read as an article",
+        ));
+    }
+    let Some(format) = format_of(path, opts.delimiter) else {
+        return Err(unsupported(shown));
+    };
+    let id_base = match child_id {
+        Some(id) => match id.rfind('.') {
+            Some(dot) if dot > id.rfind('/').unwrap_or(0) => id[..dot].to_string(),
+            _ => id.to_string(),
+        },
+        None => path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    Ok(InputFile {
+        path: path.to_path_buf(),
+        display: shown.to_string(),
+        id_base,
+        folder: folder.to_string(),
+        format,
+        size,
+    })
 }
 
 fn unsupported(shown: &str) -> Diagnostic {
@@ -293,27 +326,18 @@ fn walk(
         };
         if meta.is_dir() {
             walk(&path, &child_shown, &child_id, opts, seen, files, diags);
-        } else if is_documentation(&name) {
-            diags.push(Diagnostic::info(
-                child_shown,
-                None,
-                "documentation file (README/NOTICE/LICENSE), not read as an article",
-            ));
-        } else if let Some(format) = format_of(&path, opts.delimiter) {
-            let id_base = match child_id.rfind('.') {
-                Some(dot) if dot > child_id.rfind('/').unwrap_or(0) => child_id[..dot].to_string(),
-                _ => child_id,
-            };
-            files.push(InputFile {
-                path,
-                display: child_shown,
-                id_base,
-                folder: id_prefix.to_string(),
-                format,
-                size: meta.len(),
-            });
         } else {
-            diags.push(unsupported(&child_shown));
+            match classify(
+                &path,
+                &child_shown,
+                Some(&child_id),
+                id_prefix,
+                meta.len(),
+                opts,
+            ) {
+                Ok(f) => files.push(f),
+                Err(d) => diags.push(d),
+            }
         }
     }
 }
@@ -335,7 +359,24 @@ pub fn read_all(inputs: &[PathBuf], opts: &ReadOptions) -> (Vec<Document>, Vec<D
 /// Reads one file, handing each document or diagnostic to `emit` in file order.
 pub fn read(file: &InputFile, opts: &ReadOptions, emit: &mut dyn FnMut(Item)) {
     match file.format {
-        Format::Text => read_text(file, opts.max_doc_bytes, emit),
+        Format::Text => {
+            let max = opts.max_doc_bytes;
+            let read = fs::File::open(&file.path).and_then(|f| {
+                let len = f.metadata()?.len();
+                let mut bytes = Vec::with_capacity(len.min(max as u64 + 4) as usize);
+                // a few bytes over the limit so a cut never splits a UTF-8 sequence we could keep
+                f.take(max as u64 + 4).read_to_end(&mut bytes)?;
+                Ok((bytes, len))
+            });
+            match read {
+                Ok((bytes, len)) => read_text(file, bytes, len, max, emit),
+                Err(e) => emit(Item::Diag(Diagnostic::error(
+                    &file.display,
+                    None,
+                    format!("cannot read: {e}"),
+                ))),
+            }
+        }
         Format::Jsonl | Format::Csv(_) => match fs::File::open(&file.path) {
             Ok(f) => read_records(file, f, opts, emit),
             Err(e) => emit(Item::Diag(Diagnostic::error(
@@ -356,31 +397,50 @@ pub fn read_records(
     emit: &mut dyn FnMut(Item),
 ) {
     match file.format {
-        Format::Jsonl => read_jsonl(file, source, opts, emit),
+        Format::Jsonl => read_jsonl(file, source, 1, opts, emit),
         Format::Csv(delim) => read_csv(file, source, delim, opts, emit),
         Format::Text => {}
     }
 }
 
-fn read_text(file: &InputFile, max: usize, emit: &mut dyn FnMut(Item)) {
-    let read = fs::File::open(&file.path).and_then(|f| {
-        let len = f.metadata()?.len();
-        let mut bytes = Vec::with_capacity(len.min(max as u64 + 4) as usize);
-        // a few bytes over the limit so a cut never splits a UTF-8 sequence we could keep
-        f.take(max as u64 + 4).read_to_end(&mut bytes)?;
-        Ok((bytes, len))
-    });
-    let (mut bytes, len) = match read {
-        Ok(b) => b,
-        Err(e) => {
-            emit(Item::Diag(Diagnostic::error(
-                &file.display,
-                None,
-                format!("cannot read: {e}"),
-            )));
-            return;
+/// Reads one file from its bytes instead of the file system (`newslens map --files`: the
+/// bytes travel with the record), exactly as [`read`] reads it from disk.
+pub fn read_bytes(file: &InputFile, bytes: &[u8], opts: &ReadOptions, emit: &mut dyn FnMut(Item)) {
+    match file.format {
+        Format::Text => {
+            let keep = bytes.len().min(opts.max_doc_bytes.saturating_add(4));
+            read_text(
+                file,
+                bytes[..keep].to_vec(),
+                bytes.len() as u64,
+                opts.max_doc_bytes,
+                emit,
+            )
         }
-    };
+        Format::Jsonl | Format::Csv(_) => read_records(file, bytes, opts, emit),
+    }
+}
+
+/// Reads JSONL lines numbered from `first_line` (a shard of a larger file, `newslens map
+/// --first-line`), as [`read_records`] reads a whole `.jsonl` file.
+pub fn read_jsonl_from(
+    file: &InputFile,
+    source: impl Read,
+    first_line: u64,
+    opts: &ReadOptions,
+    emit: &mut dyn FnMut(Item),
+) {
+    read_jsonl(file, source, first_line.max(1), opts, emit)
+}
+
+/// `bytes`: the file's first `max + 4` bytes; `len`: its whole length.
+fn read_text(
+    file: &InputFile,
+    mut bytes: Vec<u8>,
+    len: u64,
+    max: usize,
+    emit: &mut dyn FnMut(Item),
+) {
     let cut = len > bytes.len() as u64 || bytes.len() > max;
     if cut {
         // drop an incomplete UTF-8 sequence at the cut
@@ -528,11 +588,17 @@ fn read_line_bounded(
     }
 }
 
-fn read_jsonl(file: &InputFile, source: impl Read, opts: &ReadOptions, emit: &mut dyn FnMut(Item)) {
+fn read_jsonl(
+    file: &InputFile,
+    source: impl Read,
+    first_line: u64,
+    opts: &ReadOptions,
+    emit: &mut dyn FnMut(Item),
+) {
     let max = opts.max_doc_bytes;
     let mut reader = BufReader::with_capacity(1 << 16, source);
     let mut buf = Vec::new();
-    let mut line = 0u64;
+    let mut line = first_line - 1;
     let mut warned_encoding = false;
     loop {
         buf.clear();

@@ -6,6 +6,7 @@ pub mod input;
 pub mod keywords;
 pub mod language;
 pub mod lexicon;
+pub mod mapreduce;
 pub mod meta;
 pub mod ner;
 pub mod normalize;

@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use newslens::compare::{Bucket, GroupBy};
 use newslens::input::ReadOptions;
 use newslens::keywords::Method;
+use newslens::mapreduce::{MapConfig, MapInput, map, reduce};
 use newslens::pipeline::Options;
 use newslens::run::{Progress, RunConfig, Summary, run};
 use std::io::IsTerminal;
@@ -134,7 +135,33 @@ enum Command {
     /// Analyse articles and write the CSV tables (the default command).
     #[command(after_long_help = OUTPUTS)]
     Run(RunArgs),
+    /// Run the per-document stages on articles read from standard input and write one JSON
+    /// record per document (and per skipped input) to standard output, for `newslens reduce`.
+    /// Exit status 0 when the whole stream was written (skipped inputs are records in it).
+    #[command(after_long_help = MAP_FORMAT)]
+    Map(MapArgs),
+    /// Merge the outputs of `newslens map` (in input order) and write the tables, exactly as
+    /// `newslens run` on the same input.
+    #[command(after_long_help = OUTPUTS)]
+    Reduce(ReduceArgs),
 }
+
+const MAP_FORMAT: &str = "\
+MAP OUTPUT (one JSON object per line; the README's \"Running on a cluster\" has every field):
+  {\"header\": {...}}  the map-side options (format newslens-map/1); every shard given to one
+                      reduce must have the same header
+  {\"doc\": {...}}     one per document, in input order: id, path, line, title, published,
+                      source, url, lang, counts, terms [[n, stem, count, first_start,
+                      [[form, count]]]], keywords (base64), mention/entity rows, entities
+                      [[name, label, mentions, first_start, [aliases]]], word pairs, text
+  {\"diag\": {...}}    one per skipped or repaired input: path, line, severity, message
+  {\"end\": {...}}     documents, diagnostics, input_bytes — a shard without it is refused
+
+EXAMPLES:
+  newslens map < feed.jsonl > shard.jsonl && newslens reduce shard.jsonl -o out
+  split -n l/4 -d feed.jsonl part. && parallel 'newslens map -j1 --path feed.jsonl < {} > {}.map' ::: part.0?
+  newslens reduce part.00.map part.01.map part.02.map part.03.map -o out
+  (give --first-line to number a part's lines as in the whole file)";
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum Emit {
@@ -198,12 +225,15 @@ fn parse_group_by(s: &str) -> Result<GroupBy, String> {
 struct RunArgs {
     /// Files and folders to read [default: seeds corpus]. Folders are read recursively.
     inputs: Vec<PathBuf>,
-    /// Output folder.
-    #[arg(short, long, default_value = "output")]
-    output: PathBuf,
-    /// Worker threads; 0 = all cores.
-    #[arg(short, long, default_value_t = 0)]
-    jobs: usize,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+    #[command(flatten)]
+    tables: TableArgs,
+}
+
+/// What the per-document stages do (the map side: `newslens map` takes these).
+#[derive(Args, Debug, Default)]
+struct AnalysisArgs {
     /// Language of every article (ISO 639-3 like eng, fra, deu; or 639-1), skipping detection.
     #[arg(long, value_name = "CODE")]
     lang: Option<String>,
@@ -231,23 +261,40 @@ struct RunArgs {
     /// possible) and reported in diagnostics.csv.
     #[arg(long, value_name = "BYTES", default_value_t = newslens::input::DEFAULT_MAX_DOC_BYTES)]
     max_doc_bytes: usize,
-    /// Start every CSV with a UTF-8 byte-order mark, so Excel shows accents correctly.
-    #[arg(long)]
-    bom: bool,
     /// Extra names for NER: a CSV file with columns name,label (PER, ORG, LOC, MISC) and an
     /// optional canonical column; they bias the tagger and are matched exactly.
     #[arg(long, value_name = "FILE.csv")]
     gazetteer: Option<PathBuf>,
+    /// Do not write the compare tables (coverage, coverage_matrix, similarity, keyness,
+    /// collocations, kwic, timeline).
+    #[arg(long)]
+    no_compare: bool,
+    /// Characters of context on each side of a match in kwic.csv.
+    #[arg(long, value_name = "CHARS", default_value_t = 60)]
+    kwic_width: usize,
+    /// Collocation window: word pairs at most N-1 tokens apart in a sentence.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    collocation_window: usize,
+}
+
+/// How the tables are written (the reduce side: `newslens reduce` takes these).
+#[derive(Args, Debug, Default)]
+struct TableArgs {
+    /// Output folder.
+    #[arg(short, long, default_value = "output")]
+    output: PathBuf,
+    /// Worker threads; 0 = all cores.
+    #[arg(short, long, default_value_t = 0)]
+    jobs: usize,
+    /// Start every CSV with a UTF-8 byte-order mark, so Excel shows accents correctly.
+    #[arg(long)]
+    bom: bool,
     /// Do not write newslens.xlsx (the tables as one Excel workbook).
     #[arg(long)]
     no_workbook: bool,
     /// Do not write report.html (the run at a glance).
     #[arg(long)]
     no_report: bool,
-    /// Do not write the compare tables (coverage, coverage_matrix, similarity, keyness,
-    /// collocations, kwic, timeline).
-    #[arg(long)]
-    no_compare: bool,
     /// Entities in coverage.csv: the top N by articles mentioning them.
     #[arg(long, value_name = "N", default_value_t = 500)]
     coverage_entities: usize,
@@ -267,9 +314,6 @@ struct RunArgs {
     /// Key words per article and per group in keyness.csv.
     #[arg(long, value_name = "N", default_value_t = 20)]
     keyness_terms: usize,
-    /// Characters of context on each side of a match in kwic.csv.
-    #[arg(long, value_name = "CHARS", default_value_t = 60)]
-    kwic_width: usize,
     /// Time bucket of timeline.csv.
     #[arg(long, value_enum, default_value_t = Timeline::Day)]
     timeline: Timeline,
@@ -277,9 +321,6 @@ struct RunArgs {
     /// of a JSONL/CSV field of the records (articles without it are in no group).
     #[arg(long, value_name = "GROUP", value_parser = parse_group_by)]
     group_by: Option<GroupBy>,
-    /// Collocation window: word pairs at most N-1 tokens apart in a sentence.
-    #[arg(long, value_name = "N", default_value_t = 5)]
-    collocation_window: usize,
     /// Least count of a word pair in collocations.csv.
     #[arg(long, value_name = "N", default_value_t = 3)]
     collocation_min: u64,
@@ -289,6 +330,38 @@ struct RunArgs {
     /// No progress bar and no summary.
     #[arg(short, long)]
     quiet: bool,
+}
+
+/// `newslens map`: the per-document stages as a filter, standard input to standard output.
+#[derive(Args, Debug)]
+struct MapArgs {
+    /// Standard input holds one JSON envelope per input file ({"path", "id", "folder",
+    /// "content": base64 bytes}, as `newslens run` would find the file), not article records.
+    #[arg(long)]
+    files: bool,
+    /// The file name shown for the JSONL records read (path column, FILE:LINE ids).
+    #[arg(long, value_name = "NAME", default_value = "stdin")]
+    path: String,
+    /// The line number of the first JSONL record (for a shard of a larger file).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    first_line: u64,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+    /// Keep this JSONL/CSV field with each document, for `newslens reduce --group-by FIELD`.
+    #[arg(long, value_name = "FIELD")]
+    group_by: Option<String>,
+    /// Worker threads; 0 = all cores.
+    #[arg(short, long, default_value_t = 0)]
+    jobs: usize,
+}
+
+/// `newslens reduce`: map outputs in, the output folder of `newslens run` out.
+#[derive(Args, Debug)]
+struct ReduceArgs {
+    /// Outputs of `newslens map`, in input order; - = standard input [default: -].
+    shards: Vec<PathBuf>,
+    #[command(flatten)]
+    tables: TableArgs,
 }
 
 struct Bar(ProgressBar);
@@ -313,15 +386,26 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let args = match cli.command {
-        Some(Command::Run(a)) => a,
-        None => cli.run,
-    };
-    let lang = match args.lang.as_deref() {
+    match cli.command {
+        Some(Command::Run(a)) => run_main(a),
+        Some(Command::Map(m)) => map_main(m),
+        Some(Command::Reduce(r)) => reduce_main(r),
+        None => run_main(cli.run),
+    }
+}
+
+/// The configuration of a run from its options; an error message for a bad one.
+fn run_config(
+    inputs: Vec<PathBuf>,
+    a: &AnalysisArgs,
+    t: &TableArgs,
+    group_field: Option<String>,
+) -> Result<RunConfig, String> {
+    let lang = match a.lang.as_deref() {
         Some(code) => match newslens::language::parse_code(code) {
             Some(c) => Some(c),
             None => {
-                return fail(format!(
+                return Err(format!(
                     "--lang {code}: unknown language code; use an ISO 639-3 code such as eng, fra, deu, spa, zho"
                 ));
             }
@@ -329,11 +413,11 @@ fn main() -> ExitCode {
         None => None,
     };
     let mut codes = Vec::new();
-    for code in &args.languages {
+    for code in &a.languages {
         match newslens::language::parse_code(code) {
             Some(c) => codes.push(c),
             None => {
-                return fail(format!(
+                return Err(format!(
                     "--languages {code}: unknown language code; use ISO 639-3 codes such as eng,fra,deu,spa,zho"
                 ));
             }
@@ -344,15 +428,69 @@ fn main() -> ExitCode {
     } else {
         newslens::language::Detector::new(&codes)
     };
-    let delimiter = match args.delimiter {
+    let delimiter = match a.delimiter {
         Some(c) if c.is_ascii() => Some(c as u8),
         Some(c) => {
-            return fail(format!(
+            return Err(format!(
                 "--delimiter {c:?}: must be a single ASCII character such as , ; or tab"
             ));
         }
         None => None,
     };
+    Ok(RunConfig {
+        inputs,
+        output: t.output.clone(),
+        jobs: t.jobs,
+        pipeline: Options {
+            lang,
+            languages,
+            emit_tokens: a.emit.contains(&Emit::Tokens),
+            emit_sentences: a.emit.contains(&Emit::Sentences),
+            keywords: a.keywords,
+            keyword_methods: if a.keyword_methods.is_empty() {
+                Method::ALL.to_vec()
+            } else {
+                Method::ALL
+                    .into_iter()
+                    .filter(|m| a.keyword_methods.iter().any(|k| k.method() == *m))
+                    .collect()
+            },
+            compare: newslens::compare::Settings {
+                enabled: !a.no_compare,
+                entities: t.coverage_entities,
+                keyphrases: t.coverage_keyphrases,
+                terms: t.coverage_terms,
+                matrix_items: t.matrix_items,
+                neighbours: t.neighbours,
+                keyness_terms: t.keyness_terms,
+                kwic_width: a.kwic_width,
+                timeline: match t.timeline {
+                    Timeline::Day => Bucket::Day,
+                    Timeline::Week => Bucket::Week,
+                    Timeline::Month => Bucket::Month,
+                },
+                group_by: t.group_by.clone(),
+                window: a.collocation_window.max(2),
+                collocation_min: t.collocation_min,
+                collocations: t.collocations,
+            },
+            ..Options::default()
+        },
+        read: ReadOptions {
+            text_column: a.text_column.clone(),
+            delimiter,
+            max_doc_bytes: a.max_doc_bytes.max(1),
+            group_field,
+        },
+        bom: t.bom,
+        arguments: std::env::args().collect(),
+        gazetteer: a.gazetteer.clone(),
+        workbook: !t.no_workbook,
+        report: !t.no_report,
+    })
+}
+
+fn run_main(args: RunArgs) -> ExitCode {
     let inputs = if args.inputs.is_empty() {
         let defaults: Vec<PathBuf> = ["seeds", "corpus"]
             .iter()
@@ -368,60 +506,70 @@ fn main() -> ExitCode {
     } else {
         args.inputs.clone()
     };
-    let cfg = RunConfig {
-        inputs,
-        output: args.output.clone(),
-        jobs: args.jobs,
-        pipeline: Options {
-            lang,
-            languages,
-            emit_tokens: args.emit.contains(&Emit::Tokens),
-            emit_sentences: args.emit.contains(&Emit::Sentences),
-            keywords: args.keywords,
-            keyword_methods: if args.keyword_methods.is_empty() {
-                Method::ALL.to_vec()
-            } else {
-                Method::ALL
-                    .into_iter()
-                    .filter(|m| args.keyword_methods.iter().any(|k| k.method() == *m))
-                    .collect()
-            },
-            compare: newslens::compare::Settings {
-                enabled: !args.no_compare,
-                entities: args.coverage_entities,
-                keyphrases: args.coverage_keyphrases,
-                terms: args.coverage_terms,
-                matrix_items: args.matrix_items,
-                neighbours: args.neighbours,
-                keyness_terms: args.keyness_terms,
-                kwic_width: args.kwic_width,
-                timeline: match args.timeline {
-                    Timeline::Day => Bucket::Day,
-                    Timeline::Week => Bucket::Week,
-                    Timeline::Month => Bucket::Month,
-                },
-                group_by: args.group_by.clone(),
-                window: args.collocation_window.max(2),
-                collocation_min: args.collocation_min,
-                collocations: args.collocations,
-            },
-            ..Options::default()
-        },
-        read: ReadOptions {
-            text_column: args.text_column.clone(),
-            delimiter,
-            max_doc_bytes: args.max_doc_bytes.max(1),
-            group_field: match &args.group_by {
-                Some(GroupBy::Field(f)) => Some(f.clone()),
-                _ => None,
-            },
-        },
-        bom: args.bom,
-        arguments: std::env::args().collect(),
-        gazetteer: args.gazetteer.clone(),
-        workbook: !args.no_workbook,
-        report: !args.no_report,
+    let group_field = match &args.tables.group_by {
+        Some(GroupBy::Field(f)) => Some(f.clone()),
+        _ => None,
     };
+    let cfg = match run_config(inputs, &args.analysis, &args.tables, group_field) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    with_progress(&args.tables, |p| run(&cfg, p))
+}
+
+fn map_main(args: MapArgs) -> ExitCode {
+    let group_field = match args.group_by.as_deref().map(parse_group_by) {
+        Some(Ok(GroupBy::Field(f))) => Some(f),
+        Some(Ok(_)) | None => None,
+        Some(Err(e)) => return fail(format!("--group-by: {e}")),
+    };
+    let tables = TableArgs {
+        jobs: args.jobs,
+        ..TableArgs::default()
+    };
+    let cfg = match run_config(Vec::new(), &args.analysis, &tables, group_field) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let map_cfg = MapConfig {
+        pipeline: cfg.pipeline,
+        read: cfg.read,
+        jobs: args.jobs,
+        gazetteer: cfg.gazetteer,
+        input: if args.files {
+            MapInput::Files
+        } else {
+            MapInput::Records {
+                path: args.path.clone(),
+                first_line: args.first_line,
+            }
+        },
+    };
+    match map(&map_cfg, std::io::stdin().lock(), std::io::stdout().lock()) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+fn reduce_main(args: ReduceArgs) -> ExitCode {
+    let shards = if args.shards.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.shards.clone()
+    };
+    let cfg = match run_config(shards, &AnalysisArgs::default(), &args.tables, None) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    with_progress(&args.tables, |p| reduce(&cfg, p))
+}
+
+/// Runs `job` with a progress bar (when stderr is a terminal and not `-q`), then prints the
+/// summary and gives the exit status.
+fn with_progress(
+    args: &TableArgs,
+    job: impl FnOnce(&dyn Progress) -> Result<Summary, newslens::run::RunError>,
+) -> ExitCode {
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let pb = ProgressBar::new(0);
         pb.set_style(
@@ -438,7 +586,7 @@ fn main() -> ExitCode {
         Some(b) => b,
         None => &newslens::run::NoProgress,
     };
-    match run(&cfg, progress) {
+    match job(progress) {
         Ok(summary) => {
             if !args.quiet {
                 print_summary(&summary);

@@ -30,9 +30,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Documents analysed per parallel batch (also bounded by [`BATCH_BYTES`]).
-const BATCH_DOCS: usize = 1024;
+pub(crate) const BATCH_DOCS: usize = 1024;
 /// Bytes of text per parallel batch.
-const BATCH_BYTES: usize = 32 << 20;
+pub(crate) const BATCH_BYTES: usize = 32 << 20;
 /// Documents whose keywords are ranked per parallel batch when the tables are written.
 const KEYWORD_BATCH_DOCS: usize = 256;
 /// Documents whose `terms.csv` rows are formatted per parallel batch.
@@ -133,6 +133,8 @@ pub enum RunError {
     Threads(String),
     /// The `--gazetteer` file cannot be used.
     Gazetteer(PathBuf, String),
+    /// A map stream cannot be read or written (`newslens map`/`reduce`).
+    Stream(String),
 }
 
 impl fmt::Display for RunError {
@@ -151,6 +153,7 @@ impl fmt::Display for RunError {
                 "{}: {msg}; --gazetteer takes a CSV file with a header row name,label (labels PER, ORG, LOC, MISC)",
                 p.display()
             ),
+            RunError::Stream(msg) => f.write_str(msg),
         }
     }
 }
@@ -234,8 +237,53 @@ impl SpoolReader {
     }
 }
 
-/// State that grows as documents are merged.
-struct Reducer {
+/// One document as the map half leaves it: its [`Analysis`] (text, rows and statistics) and its
+/// keyword candidates already in the spool encoding ([`DocKeywords::encode`]). `newslens run`
+/// hands it to the [`Reducer`] in memory; `newslens map` writes it as one line
+/// ([`crate::mapreduce`]) that `newslens reduce` reads back into the same value.
+#[derive(Clone, Debug)]
+pub(crate) struct Mapped {
+    /// Everything computed from the document alone (its `keywords` field is left empty).
+    pub analysis: Analysis,
+    /// The keyword candidates, spool-encoded (empty when no keywords are asked for).
+    pub keywords: Vec<u8>,
+}
+
+/// The map half of a batch: runs [`analyze`] on every document in parallel on `pool` and
+/// encodes its keyword candidates; results in the order of `docs`.
+pub(crate) fn map_batch(
+    docs: Vec<Document>,
+    opts: &Options,
+    pool: &rayon::ThreadPool,
+) -> Vec<Mapped> {
+    pool.install(|| {
+        docs.into_par_iter()
+            .map(|d| {
+                let mut a = analyze(d, opts);
+                let mut keywords = Vec::new();
+                if opts.extract_keywords() {
+                    let t0 = Instant::now();
+                    let mut k = std::mem::take(&mut a.keywords);
+                    k.retain_needed(&opts.keyword_methods, opts.keywords);
+                    k.encode(&mut keywords);
+                    a.times.keywords += t0.elapsed();
+                }
+                Mapped {
+                    analysis: a,
+                    keywords,
+                }
+            })
+            .collect()
+    })
+}
+
+/// The reduce half: state that grows as mapped documents and diagnostics are merged, in
+/// input order.
+pub(crate) struct Reducer {
+    /// doc_ids seen so far (a later duplicate is renamed `id#2`).
+    ids: FxHashSet<String>,
+    /// Diagnostics in the order they came.
+    diagnostics: Vec<Diagnostic>,
     records: Vec<DocRecord>,
     corpus: CorpusTerms,
     /// `documents.csv` rows.
@@ -262,9 +310,80 @@ struct Reducer {
 }
 
 impl Reducer {
-    /// Merges one analysed document; `keywords` is its keyword spool text
-    /// ([`DocKeywords::encode`], done on the worker thread).
-    fn add(&mut self, a: Analysis, keywords: &[u8]) -> io::Result<()> {
+    /// An empty reducer spooling into `staging`.
+    fn new(staging: &Staging, compare: bool) -> io::Result<Reducer> {
+        let spool = |name: &str| Spool::create(staging.dir().join(name));
+        Ok(Reducer {
+            ids: FxHashSet::default(),
+            diagnostics: Vec::new(),
+            records: Vec::new(),
+            corpus: CorpusTerms::default(),
+            documents: spool("documents.spool")?,
+            sources: FxHashSet::default(),
+            terms: spool("terms.spool")?,
+            keywords: spool("keywords.spool")?,
+            sentences: spool("sentences.spool")?,
+            tokens: spool("tokens.spool")?,
+            mentions: spool("mentions.spool")?,
+            entities: spool("entities.spool")?,
+            kwic: spool("kwic.spool")?,
+            texts: spool("texts.spool")?,
+            corpus_entities: rustc_hash::FxHashMap::default(),
+            pairs: Default::default(),
+            no_model: BTreeMap::new(),
+            compare,
+            times: StageTimes::default(),
+            text_bytes: 0,
+        })
+    }
+
+    /// Takes a diagnostic (an input skipped or repaired), in input order.
+    pub(crate) fn diag(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    /// Documents merged so far.
+    pub(crate) fn documents(&self) -> u64 {
+        self.records.len() as u64
+    }
+
+    /// Merges one mapped document, in input order. A doc_id seen before is renamed (`id#2`,
+    /// or the next free number) and reported, here and only here, so that a run and any
+    /// sharding of its input into `newslens map` processes name documents the same way.
+    pub(crate) fn add(&mut self, m: Mapped) -> io::Result<()> {
+        let Mapped {
+            analysis: mut a,
+            keywords,
+        } = m;
+        if !self.ids.insert(a.doc.doc_id.clone()) {
+            let mut k = 2;
+            let renamed = loop {
+                let candidate = format!("{}#{k}", a.doc.doc_id);
+                if !self.ids.contains(&candidate) {
+                    break candidate;
+                }
+                k += 1;
+            };
+            self.diagnostics.push(Diagnostic::warning(
+                &a.doc.path,
+                a.doc.line,
+                format!(
+                    "duplicate doc_id {:?}; renamed to {renamed:?}",
+                    a.doc.doc_id
+                ),
+            ));
+            self.ids.insert(renamed.clone());
+            for rows in [
+                &mut a.sentence_rows,
+                &mut a.token_rows,
+                &mut a.mention_rows,
+                &mut a.entity_rows,
+            ] {
+                *rows = rename_rows(rows, &a.doc.doc_id, &renamed)?;
+            }
+            a.doc.doc_id = renamed;
+        }
+        let keywords = keywords.as_slice();
         self.corpus.add(a.lang.code, &a.terms);
         self.times.add(&a.times);
         self.text_bytes += a.bytes;
@@ -364,6 +483,55 @@ impl Reducer {
     }
 }
 
+/// Per-document CSV rows (`doc_id` first) with the `doc_id` of every row changed from `old` to
+/// `new`: each record starts with `old` as the CSV writer wrote it, and only that prefix is
+/// replaced, so the rest of each row stays byte for byte.
+fn rename_rows(rows: &[u8], old: &str, new: &str) -> io::Result<Vec<u8>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let field = |id: &str| -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut w = csv_writer(&mut out);
+        w.write_record([crate::output::guard(id).as_bytes()])
+            .map_err(io::Error::other)?;
+        w.flush()?;
+        drop(w);
+        while out.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            out.pop();
+        }
+        out.push(b',');
+        Ok(out)
+    };
+    let (old_field, new_field) = (field(old)?, field(new)?);
+    let mut starts = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(rows);
+    let mut record = csv::ByteRecord::new();
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(io::Error::other)?
+    {
+        if let Some(p) = record.position() {
+            starts.push(p.byte() as usize);
+        }
+    }
+    let mut out = Vec::with_capacity(rows.len() + starts.len() * (new_field.len() + 1));
+    let mut at = 0;
+    for start in starts {
+        if !rows[start..].starts_with(&old_field) {
+            return Err(io::Error::other("a row does not start with its doc_id"));
+        }
+        out.extend_from_slice(&rows[at..start]);
+        out.extend_from_slice(&new_field);
+        at = start + old_field.len();
+    }
+    out.extend_from_slice(&rows[at..]);
+    Ok(out)
+}
+
 fn check_output(cfg: &RunConfig) -> Result<PathBuf, RunError> {
     let out = &cfg.output;
     if out.exists() && !out.is_dir() {
@@ -409,12 +577,176 @@ fn check_output(cfg: &RunConfig) -> Result<PathBuf, RunError> {
     Ok(real)
 }
 
-/// Runs the whole job. See the module docs.
+/// Reads a `--gazetteer` file: the built-in lists plus the user's, and a warning per row
+/// skipped.
+pub(crate) fn load_gazetteer(
+    path: &std::path::Path,
+) -> Result<
+    (
+        std::sync::Arc<crate::ner::gazetteer::Gazetteer>,
+        Vec<Diagnostic>,
+    ),
+    RunError,
+> {
+    let text = std::fs::read(path)
+        .map_err(|e| RunError::Gazetteer(path.into(), format!("cannot read it ({e})")))?;
+    let text = String::from_utf8(text)
+        .map_err(|_| RunError::Gazetteer(path.into(), "is not UTF-8".into()))?;
+    let (gaz, skipped) =
+        crate::ner::gazetteer::Gazetteer::with_user(text.trim_start_matches('\u{feff}'))
+            .map_err(|e| RunError::Gazetteer(path.into(), e))?;
+    let notes = skipped
+        .into_iter()
+        .map(|(line, why)| {
+            Diagnostic::warning(
+                path.display().to_string(),
+                Some(line),
+                format!("gazetteer row skipped: {why}"),
+            )
+        })
+        .collect();
+    Ok((std::sync::Arc::new(gaz), notes))
+}
+
+/// The reduce side of a run: the locked staging folder, the worker pool and the [`Reducer`].
+/// `newslens run` and `newslens reduce` both open one, feed it mapped documents and
+/// diagnostics in input order, and [`Output::finish`] it.
+pub(crate) struct Output {
+    staging: Staging,
+    pool: rayon::ThreadPool,
+    /// The merge state.
+    pub reducer: Reducer,
+    /// Time spent merging.
+    pub merge_time: Duration,
+}
+
+impl Output {
+    /// Checks the output folder, locks it and opens the staging folder and the spools;
+    /// `compare`: whether the compare tables will be written. Also returns the note about a
+    /// dead run's lock that was replaced, if any.
+    pub(crate) fn open(
+        cfg: &RunConfig,
+        compare: bool,
+    ) -> Result<(Output, Option<Diagnostic>), RunError> {
+        check_output(cfg)?;
+        let staging = Staging::create(&cfg.output, cfg.bom).map_err(|e| match e {
+            PublishError::Busy(_) => RunError::Output(cfg.output.clone(), e.to_string()),
+            PublishError::Io(e) => RunError::Output(
+                cfg.output.clone(),
+                format!("cannot write here ({e}); choose another folder with -o"),
+            ),
+        })?;
+        let stale = staging.stale_lock().map(|pid| {
+            Diagnostic::info(
+                cfg.output.display().to_string(),
+                None,
+                format!(
+                    "lock file of an earlier run (process {pid}) that no longer runs was replaced"
+                ),
+            )
+        });
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.jobs)
+            .build()
+            .map_err(|e| RunError::Threads(e.to_string()))?;
+        let reducer =
+            Reducer::new(&staging, compare).map_err(|e| RunError::Write(cfg.output.clone(), e))?;
+        Ok((
+            Output {
+                staging,
+                pool,
+                reducer,
+                merge_time: Duration::ZERO,
+            },
+            stale,
+        ))
+    }
+
+    /// The worker pool (`-j` threads).
+    pub(crate) fn pool(&self) -> &rayon::ThreadPool {
+        &self.pool
+    }
+
+    /// Merges mapped documents, in order.
+    pub(crate) fn add(&mut self, mapped: Vec<Mapped>) -> io::Result<()> {
+        let t0 = Instant::now();
+        for m in mapped {
+            self.reducer.add(m)?;
+        }
+        self.merge_time += t0.elapsed();
+        Ok(())
+    }
+
+    /// Writes every table, the workbook and the page, then publishes them with `run.json`.
+    /// `input_bytes`: bytes of input read; `read_time`: time spent reading.
+    pub(crate) fn finish(
+        mut self,
+        cfg: &RunConfig,
+        started: Instant,
+        input_bytes: u64,
+        read_time: Duration,
+    ) -> Result<Summary, RunError> {
+        let write_err = |e: io::Error| RunError::Write(cfg.output.clone(), e);
+        let mut diagnostics = std::mem::take(&mut self.reducer.diagnostics);
+        let t_write = Instant::now();
+        let (summary_counts, mut files_written, times) = write_tables(
+            cfg,
+            &self.pool,
+            &self.staging,
+            self.reducer,
+            &mut diagnostics,
+        )
+        .map_err(write_err)?;
+        let write_time = t_write.elapsed();
+        let staging = self.staging;
+        // the workbook and the page are made from the CSV files just written, and published
+        // with them
+        let t_report = Instant::now();
+        let (reports, skipped) =
+            crate::report::write(staging.dir(), cfg.workbook, cfg.report).map_err(write_err)?;
+        diagnostics.extend(skipped);
+        files_written.extend(reports.iter().map(|r| r.name));
+        let report_time = t_report.elapsed();
+
+        let mut summary = summary_counts;
+        summary.errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count() as u64;
+        summary.warnings = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count() as u64;
+        summary.input_bytes = input_bytes;
+        summary.seconds = started.elapsed().as_secs_f64();
+        summary.files = files_written.clone();
+        summary.output = cfg.output.clone();
+        summary.diagnostics = diagnostics;
+        let rows = staging.finished();
+        let run_json = run_json(
+            cfg,
+            &summary,
+            &rows,
+            &reports,
+            &times,
+            [read_time, self.merge_time, write_time, report_time],
+        );
+        staging
+            .publish(&files_written, &run_json)
+            .map_err(write_err)?;
+        summary.files.push("run.json");
+        Ok(summary)
+    }
+}
+
+/// Runs the whole job. See the module docs. It is `newslens map` and `newslens reduce` in one
+/// process: documents go through [`map_batch`] and into the same [`Output`] `reduce` uses,
+/// only without the line format in between.
 pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError> {
     let started = Instant::now();
-    let (files, mut diagnostics) = input::discover(&cfg.inputs, &cfg.read);
+    let (files, discovered) = input::discover(&cfg.inputs, &cfg.read);
     if files.is_empty() {
-        if let Some(d) = diagnostics.iter().find(|d| d.severity == Severity::Error) {
+        if let Some(d) = discovered.iter().find(|d| d.severity == Severity::Error) {
             return Err(RunError::NoInputs(format!("{}: {}", d.path, d.message)));
         }
         let named = cfg
@@ -429,102 +761,29 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
     }
     check_output(cfg)?;
     let mut pipeline = cfg.pipeline.clone();
+    let mut notes = Vec::new();
     if let Some(path) = &cfg.gazetteer {
-        let text = std::fs::read(path)
-            .map_err(|e| RunError::Gazetteer(path.clone(), format!("cannot read it ({e})")))?;
-        let text = String::from_utf8(text)
-            .map_err(|_| RunError::Gazetteer(path.clone(), "is not UTF-8".into()))?;
-        let (gaz, skipped) =
-            crate::ner::gazetteer::Gazetteer::with_user(text.trim_start_matches('\u{feff}'))
-                .map_err(|e| RunError::Gazetteer(path.clone(), e))?;
-        for (line, why) in skipped {
-            diagnostics.push(Diagnostic::warning(
-                path.display().to_string(),
-                Some(line),
-                format!("gazetteer row skipped: {why}"),
-            ));
-        }
-        pipeline.gazetteer = std::sync::Arc::new(gaz);
+        let (gaz, skipped) = load_gazetteer(path)?;
+        pipeline.gazetteer = gaz;
+        notes = skipped;
     }
     let pipeline = &pipeline;
-    let staging = Staging::create(&cfg.output, cfg.bom).map_err(|e| match e {
-        PublishError::Busy(_) => RunError::Output(cfg.output.clone(), e.to_string()),
-        PublishError::Io(e) => RunError::Output(
-            cfg.output.clone(),
-            format!("cannot write here ({e}); choose another folder with -o"),
-        ),
-    })?;
-    if let Some(pid) = staging.stale_lock() {
-        diagnostics.push(Diagnostic::info(
-            cfg.output.display().to_string(),
-            None,
-            format!("lock file of an earlier run (process {pid}) that no longer runs was replaced"),
-        ));
+    let (mut out, stale) = Output::open(cfg, cfg.pipeline.compare.enabled)?;
+    for d in discovered.into_iter().chain(notes).chain(stale) {
+        out.reducer.diag(d);
     }
     let write_err = |e: io::Error| RunError::Write(cfg.output.clone(), e);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.jobs)
-        .build()
-        .map_err(|e| RunError::Threads(e.to_string()))?;
-
-    let mut reducer = Reducer {
-        records: Vec::new(),
-        corpus: CorpusTerms::default(),
-        documents: Spool::create(staging.dir().join("documents.spool")).map_err(write_err)?,
-        sources: FxHashSet::default(),
-        terms: Spool::create(staging.dir().join("terms.spool")).map_err(write_err)?,
-        keywords: Spool::create(staging.dir().join("keywords.spool")).map_err(write_err)?,
-        sentences: Spool::create(staging.dir().join("sentences.spool")).map_err(write_err)?,
-        tokens: Spool::create(staging.dir().join("tokens.spool")).map_err(write_err)?,
-        mentions: Spool::create(staging.dir().join("mentions.spool")).map_err(write_err)?,
-        entities: Spool::create(staging.dir().join("entities.spool")).map_err(write_err)?,
-        kwic: Spool::create(staging.dir().join("kwic.spool")).map_err(write_err)?,
-        texts: Spool::create(staging.dir().join("texts.spool")).map_err(write_err)?,
-        corpus_entities: rustc_hash::FxHashMap::default(),
-        pairs: Default::default(),
-        no_model: BTreeMap::new(),
-        compare: cfg.pipeline.compare.enabled,
-        times: StageTimes::default(),
-        text_bytes: 0,
-    };
     let total: u64 = files.iter().map(|f| f.size).sum();
     progress.start(total);
-    let mut ids: FxHashSet<String> = FxHashSet::default();
     let mut batch: Vec<Document> = Vec::new();
     let mut batch_bytes = 0usize;
     let mut done_files_bytes = 0u64;
     let mut read_time = Duration::ZERO;
-    let mut merge_time = Duration::ZERO;
     let mut failure: Option<io::Error> = None;
 
-    let flush = |batch: &mut Vec<Document>,
-                 reducer: &mut Reducer,
-                 merge_time: &mut Duration|
-     -> io::Result<()> {
-        let docs = std::mem::take(batch);
-        let opts = pipeline;
-        let results: Vec<(Analysis, Vec<u8>)> = pool.install(|| {
-            docs.into_par_iter()
-                .map(|d| {
-                    let mut a = analyze(d, opts);
-                    let mut keywords = Vec::new();
-                    if opts.extract_keywords() {
-                        let t0 = Instant::now();
-                        let mut k = std::mem::take(&mut a.keywords);
-                        k.retain_needed(&opts.keyword_methods, opts.keywords);
-                        k.encode(&mut keywords);
-                        a.times.keywords += t0.elapsed();
-                    }
-                    (a, keywords)
-                })
-                .collect()
-        });
-        let t0 = Instant::now();
-        for (a, keywords) in results {
-            reducer.add(a, &keywords)?;
-        }
-        *merge_time += t0.elapsed();
-        Ok(())
+    let flush = |batch: &mut Vec<Document>, out: &mut Output| -> io::Result<()> {
+        let mapped = map_batch(std::mem::take(batch), pipeline, out.pool());
+        out.add(mapped)
     };
 
     for file in &files {
@@ -535,37 +794,20 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
                 return;
             }
             match item {
-                Item::Diag(d) => diagnostics.push(d),
-                Item::Doc(mut doc) => {
-                    if !ids.insert(doc.doc_id.clone()) {
-                        let mut k = 2;
-                        let renamed = loop {
-                            let candidate = format!("{}#{k}", doc.doc_id);
-                            if !ids.contains(&candidate) {
-                                break candidate;
-                            }
-                            k += 1;
-                        };
-                        diagnostics.push(Diagnostic::warning(
-                            &doc.path,
-                            doc.line,
-                            format!("duplicate doc_id {:?}; renamed to {renamed:?}", doc.doc_id),
-                        ));
-                        ids.insert(renamed.clone());
-                        doc.doc_id = renamed;
-                    }
+                Item::Diag(d) => out.reducer.diag(d),
+                Item::Doc(doc) => {
                     batch_bytes += doc.text.len();
                     file_text += doc.text.len() as u64;
                     batch.push(doc);
                     if batch.len() >= BATCH_DOCS || batch_bytes >= BATCH_BYTES {
                         read_time += t_read.elapsed();
-                        if let Err(e) = flush(&mut batch, &mut reducer, &mut merge_time) {
+                        if let Err(e) = flush(&mut batch, &mut out) {
                             failure = Some(e);
                         }
                         batch_bytes = 0;
                         progress.advance(
                             done_files_bytes + file_text.min(file.size),
-                            reducer.records.len() as u64,
+                            out.reducer.documents(),
                         );
                         t_read = Instant::now();
                     }
@@ -578,50 +820,10 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
             return Err(write_err(e));
         }
     }
-    flush(&mut batch, &mut reducer, &mut merge_time).map_err(write_err)?;
-    progress.advance(total, reducer.records.len() as u64);
+    flush(&mut batch, &mut out).map_err(write_err)?;
+    progress.advance(total, out.reducer.documents());
     progress.finish();
-
-    let t_write = Instant::now();
-    let (summary_counts, mut files_written, times) =
-        write_tables(cfg, &pool, &staging, reducer, &mut diagnostics).map_err(write_err)?;
-    let write_time = t_write.elapsed();
-    // the workbook and the page are made from the CSV files just written, and published with them
-    let t_report = Instant::now();
-    let (reports, skipped) =
-        crate::report::write(staging.dir(), cfg.workbook, cfg.report).map_err(write_err)?;
-    diagnostics.extend(skipped);
-    files_written.extend(reports.iter().map(|r| r.name));
-    let report_time = t_report.elapsed();
-
-    let mut summary = summary_counts;
-    summary.errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count() as u64;
-    summary.warnings = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count() as u64;
-    summary.input_bytes = total;
-    summary.seconds = started.elapsed().as_secs_f64();
-    summary.files = files_written.clone();
-    summary.output = cfg.output.clone();
-    summary.diagnostics = diagnostics;
-    let rows = staging.finished();
-    let run_json = run_json(
-        cfg,
-        &summary,
-        &rows,
-        &reports,
-        &times,
-        [read_time, merge_time, write_time, report_time],
-    );
-    staging
-        .publish(&files_written, &run_json)
-        .map_err(write_err)?;
-    summary.files.push("run.json");
-    Ok(summary)
+    out.finish(cfg, started, total, read_time)
 }
 
 /// A document's keyword list for the compare tables: (n, stem, keyword as written).
@@ -715,6 +917,8 @@ fn write_tables(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> io::Result<(Summary, Vec<&'static str>, StageTimes)> {
     let Reducer {
+        ids: _,
+        diagnostics: _,
         mut records,
         corpus,
         documents,
@@ -1072,4 +1276,54 @@ fn run_json(
         "note": "stage seconds are summed over worker threads; total is wall-clock",
     });
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows as the pipeline encodes them, for `id`.
+    fn rows(id: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut w = csv_writer(&mut out);
+        for (text, label) in [
+            ("Acme", "ORG"),
+            ("line\nbreak, \"quoted\"", "MISC"),
+            ("=Chen", "PER"),
+        ] {
+            w.serialize(MentionRow {
+                doc_id: Text(id),
+                start: 0,
+                end: 4,
+                text: Text(text),
+                label,
+                entity: Some(Text(text)),
+                sentence: 0,
+                method: "model",
+                value: None,
+            })
+            .unwrap();
+        }
+        w.flush().unwrap();
+        drop(w);
+        out
+    }
+
+    #[test]
+    fn renaming_rows_equals_encoding_them_with_the_new_id() {
+        for (old, new) in [
+            ("a", "a#2"),
+            ("=SUM(A1)", "=SUM(A1)#2"),
+            ("x, \"y\"", "x, \"y\"#3"),
+            ("file.jsonl:7", "file.jsonl:7#2"),
+        ] {
+            let renamed = rename_rows(&rows(old), old, new).unwrap();
+            assert_eq!(
+                String::from_utf8(renamed).unwrap(),
+                String::from_utf8(rows(new)).unwrap()
+            );
+        }
+        assert!(rename_rows(&rows("a"), "b", "b#2").is_err());
+        assert!(rename_rows(b"", "a", "a#2").unwrap().is_empty());
+    }
 }
