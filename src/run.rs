@@ -613,7 +613,7 @@ pub(crate) fn load_gazetteer(
 /// diagnostics in input order, and [`Output::finish`] it.
 pub(crate) struct Output {
     staging: Staging,
-    pool: rayon::ThreadPool,
+    pool: std::sync::Arc<rayon::ThreadPool>,
     /// The merge state.
     pub reducer: Reducer,
     /// Time spent merging.
@@ -654,7 +654,7 @@ impl Output {
         Ok((
             Output {
                 staging,
-                pool,
+                pool: std::sync::Arc::new(pool),
                 reducer,
                 merge_time: Duration::ZERO,
             },
@@ -662,9 +662,9 @@ impl Output {
         ))
     }
 
-    /// The worker pool (`-j` threads).
-    pub(crate) fn pool(&self) -> &rayon::ThreadPool {
-        &self.pool
+    /// The worker pool (`-j` threads), to hand to another thread.
+    pub(crate) fn shared_pool(&self) -> std::sync::Arc<rayon::ThreadPool> {
+        self.pool.clone()
     }
 
     /// Merges mapped documents, in order.
@@ -781,46 +781,71 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
     let mut read_time = Duration::ZERO;
     let mut failure: Option<io::Error> = None;
 
-    let flush = |batch: &mut Vec<Document>, out: &mut Output| -> io::Result<()> {
-        let mapped = map_batch(std::mem::take(batch), pipeline, out.pool());
-        out.add(mapped)
+    // With more than one worker, a batch is analysed on the pool while this thread merges the
+    // one before it and reads the next, so merging and reading overlap the analysis. The
+    // batches are still merged in input order, so the output is the same; with `-j1` nothing
+    // overlaps and the run stays on one core.
+    let overlap = cfg.jobs != 1;
+    let pool = out.shared_pool();
+    let joined = |h: std::thread::ScopedJoinHandle<'_, Vec<Mapped>>| {
+        h.join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     };
-
-    for file in &files {
-        let mut file_text = 0u64;
-        let mut t_read = Instant::now();
-        input::read(file, &cfg.read, &mut |item| {
-            if failure.is_some() {
-                return;
+    std::thread::scope(|scope| -> Result<(), RunError> {
+        let mut pending = None;
+        let mut flush = |batch: &mut Vec<Document>, out: &mut Output| -> io::Result<()> {
+            let docs = std::mem::take(batch);
+            if !overlap {
+                return out.add(map_batch(docs, pipeline, &pool));
             }
-            match item {
-                Item::Diag(d) => out.reducer.diag(d),
-                Item::Doc(doc) => {
-                    batch_bytes += doc.text.len();
-                    file_text += doc.text.len() as u64;
-                    batch.push(doc);
-                    if batch.len() >= BATCH_DOCS || batch_bytes >= BATCH_BYTES {
-                        read_time += t_read.elapsed();
-                        if let Err(e) = flush(&mut batch, &mut out) {
-                            failure = Some(e);
+            let pool = pool.clone();
+            let next = scope.spawn(move || map_batch(docs, pipeline, &pool));
+            match pending.replace(next) {
+                Some(previous) => out.add(joined(previous)),
+                None => Ok(()),
+            }
+        };
+
+        for file in &files {
+            let mut file_text = 0u64;
+            let mut t_read = Instant::now();
+            input::read(file, &cfg.read, &mut |item| {
+                if failure.is_some() {
+                    return;
+                }
+                match item {
+                    Item::Diag(d) => out.reducer.diag(d),
+                    Item::Doc(doc) => {
+                        batch_bytes += doc.text.len();
+                        file_text += doc.text.len() as u64;
+                        batch.push(doc);
+                        if batch.len() >= BATCH_DOCS || batch_bytes >= BATCH_BYTES {
+                            read_time += t_read.elapsed();
+                            if let Err(e) = flush(&mut batch, &mut out) {
+                                failure = Some(e);
+                            }
+                            batch_bytes = 0;
+                            progress.advance(
+                                done_files_bytes + file_text.min(file.size),
+                                out.reducer.documents(),
+                            );
+                            t_read = Instant::now();
                         }
-                        batch_bytes = 0;
-                        progress.advance(
-                            done_files_bytes + file_text.min(file.size),
-                            out.reducer.documents(),
-                        );
-                        t_read = Instant::now();
                     }
                 }
+            });
+            read_time += t_read.elapsed();
+            done_files_bytes += file.size;
+            if let Some(e) = failure.take() {
+                return Err(write_err(e));
             }
-        });
-        read_time += t_read.elapsed();
-        done_files_bytes += file.size;
-        if let Some(e) = failure.take() {
-            return Err(write_err(e));
         }
-    }
-    flush(&mut batch, &mut out).map_err(write_err)?;
+        flush(&mut batch, &mut out).map_err(write_err)?;
+        if let Some(last) = pending.take() {
+            out.add(joined(last)).map_err(write_err)?;
+        }
+        Ok(())
+    })?;
     progress.advance(total, out.reducer.documents());
     progress.finish();
     out.finish(cfg, started, total, read_time)
