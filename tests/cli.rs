@@ -963,16 +963,22 @@ fn languages_option_restricts_candidates_and_languages_column() {
         .code(2);
 }
 
-#[test]
-fn mixed_language_article_gets_shares_and_per_paragraph_words_and_stems() {
-    let dir = tempfile::tempdir().unwrap();
+/// Runs one fixture file cleanly (exit 0) into `dir`; gives the output folder.
+fn run_clean(fixture: &str, dir: &tempfile::TempDir) -> std::path::PathBuf {
     let out = dir.path().join("out");
     newslens()
-        .args(["run", "tests/fixtures/mixed/en-zh.txt", "-q", "-o"])
+        .args(["run", fixture, "-q", "-o"])
         .arg(&out)
         .current_dir(root())
         .assert()
         .code(0);
+    out
+}
+
+#[test]
+fn mixed_language_article_gets_shares_and_per_paragraph_words_and_stems() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_clean("tests/fixtures/mixed/en-zh.txt", &dir);
     let docs = rows(&out.join("documents.csv"));
     assert_eq!(docs[0]["language"], "eng");
     assert_eq!(docs[0]["languages"], "eng:0.84;zho:0.16");
@@ -1000,13 +1006,7 @@ fn mixed_language_article_gets_shares_and_per_paragraph_words_and_stems() {
 #[test]
 fn mixed_language_article_tags_each_paragraph_with_its_own_model() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    newslens()
-        .args(["run", "tests/fixtures/mixed/en-es.txt", "-q", "-o"])
-        .arg(&out)
-        .current_dir(root())
-        .assert()
-        .code(0);
+    let out = run_clean("tests/fixtures/mixed/en-es.txt", &dir);
     let docs = rows(&out.join("documents.csv"));
     assert_eq!(docs[0]["language"], "eng");
     assert_eq!(docs[0]["languages"], "spa:0.52;eng:0.48");
