@@ -1085,56 +1085,7 @@ pub fn write(
         ));
     }
 
-    // similarity.csv
-    let mut t = staging.table("similarity.csv", SimilarityRow::HEADER)?;
-    let shared = |a: &[u32], b: &[u32]| -> u64 {
-        let (mut i, mut j, mut n) = (0, 0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    n += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        n
-    };
-    // a document's entity ids, sorted (its entities are distinct)
-    let entity_ids = |d: &Doc, ids: &mut Vec<u32>| {
-        ids.clear();
-        ids.extend(d.entities.iter().map(|e| e.0));
-        ids.sort_unstable();
-    };
-    let (mut ids_a, mut ids_b) = (Vec::new(), Vec::new());
-    similarity::neighbours(
-        pool,
-        &mut vectors,
-        vocab.info.len(),
-        settings.neighbours,
-        |a, list| {
-            entity_ids(&docs[a], &mut ids_a);
-            for (r, &(b, cos)) in list.iter().enumerate() {
-                let b = b as usize;
-                entity_ids(&docs[b], &mut ids_b);
-                t.row(&SimilarityRow {
-                    doc_a: Text(docs[a].doc_id),
-                    doc_b: Text(docs[b].doc_id),
-                    rank: r as u32 + 1,
-                    cosine: Num(stats::round(cos, 6)),
-                    shared_entities: shared(&ids_a, &ids_b),
-                    shared_keyphrases: shared(docs[a].keyphrases, docs[b].keyphrases),
-                })?;
-            }
-            Ok(())
-        },
-    )?;
-    drop(vectors);
-    written.push(t.finish()?);
-
-    // collocations.csv
+    // collocations.csv (before the similarity index is built, so the word pairs are gone by then)
     let mut t = staging.table("collocations.csv", CollocationRow::HEADER)?;
     // the best `keep` pairs by G² (then language, terms: a total order), selected as the pairs
     // stream past so memory stays at twice the rows written, never the 4 million pairs counted
@@ -1208,8 +1159,58 @@ pub fn write(
             ),
         ));
     }
-    written.push(t.finish()?);
+    let collocations_written = t.finish()?;
     drop(pairs);
+
+    // similarity.csv
+    let mut t = staging.table("similarity.csv", SimilarityRow::HEADER)?;
+    let shared = |a: &[u32], b: &[u32]| -> u64 {
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        n
+    };
+    // a document's entity ids, sorted (its entities are distinct)
+    let entity_ids = |d: &Doc, ids: &mut Vec<u32>| {
+        ids.clear();
+        ids.extend(d.entities.iter().map(|e| e.0));
+        ids.sort_unstable();
+    };
+    let (mut ids_a, mut ids_b) = (Vec::new(), Vec::new());
+    similarity::neighbours(
+        pool,
+        &mut vectors,
+        vocab.info.len(),
+        settings.neighbours,
+        |a, list| {
+            entity_ids(&docs[a], &mut ids_a);
+            for (r, &(b, cos)) in list.iter().enumerate() {
+                let b = b as usize;
+                entity_ids(&docs[b], &mut ids_b);
+                t.row(&SimilarityRow {
+                    doc_a: Text(docs[a].doc_id),
+                    doc_b: Text(docs[b].doc_id),
+                    rank: r as u32 + 1,
+                    cosine: Num(stats::round(cos, 6)),
+                    shared_entities: shared(&ids_a, &ids_b),
+                    shared_keyphrases: shared(docs[a].keyphrases, docs[b].keyphrases),
+                })?;
+            }
+            Ok(())
+        },
+    )?;
+    drop(vectors);
+    written.push(t.finish()?);
+    written.push(collocations_written);
 
     // kwic.csv: the spooled lines of the top entities' mentions, and the top keyphrases'
     // occurrences found again in the spooled texts (in parallel batches)
