@@ -942,12 +942,12 @@ fn write_tables(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> io::Result<(Summary, Vec<&'static str>, StageTimes)> {
     let Reducer {
-        ids: _,
+        ids,
         diagnostics: _,
         mut records,
         corpus,
         documents,
-        sources: _,
+        sources,
         terms,
         keywords,
         sentences,
@@ -963,6 +963,9 @@ fn write_tables(
         times,
         text_bytes,
     } = reducer;
+    // a `_` pattern would keep these alive (unmoved fields drop only when the function
+    // returns); the doc_id set holds a string per document, through the compare tables' peak
+    drop((ids, sources));
     records.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
     let mut summary = Summary {
         documents: records.len() as u64,
