@@ -608,6 +608,50 @@ pub(crate) fn load_gazetteer(
     Ok((std::sync::Arc::new(gaz), notes))
 }
 
+/// The tables finished so far, for a thread that waits on them (the workbook's).
+#[derive(Default)]
+struct Finished {
+    /// (tables finished, whether every table is)
+    state: std::sync::Mutex<(Vec<&'static str>, bool)>,
+    changed: std::sync::Condvar,
+}
+
+impl Finished {
+    fn add(&self, name: &'static str) {
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .push(name);
+        self.changed.notify_all();
+    }
+
+    fn close(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
+        self.changed.notify_all();
+    }
+}
+
+impl crate::report::workbook::Tables for Finished {
+    fn finished_beyond(&self, seen: usize) -> (Vec<&'static str>, bool) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while !state.1 && state.0.len() <= seen {
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        (state.0.clone(), state.1)
+    }
+}
+
+/// Marks every table finished when dropped, so that a waiting thread ends whatever happens
+/// (an error or a panic while writing).
+struct CloseOnDrop<'a>(&'a Finished);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
 /// The reduce side of a run: the locked staging folder, the worker pool and the [`Reducer`].
 /// `newslens run` and `newslens reduce` both open one, feed it mapped documents and
 /// diagnostics in input order, and [`Output::finish`] it.
@@ -689,24 +733,49 @@ impl Output {
         let write_err = |e: io::Error| RunError::Write(cfg.output.clone(), e);
         let mut diagnostics = std::mem::take(&mut self.reducer.diagnostics);
         let t_write = Instant::now();
-        let (summary_counts, mut files_written, times) = write_tables(
-            cfg,
-            &self.pool,
-            &self.staging,
-            self.reducer,
-            &mut diagnostics,
-        )
-        .map_err(write_err)?;
-        let write_time = t_write.elapsed();
+        let dir = self.staging.dir().to_path_buf();
+        let dir = dir.as_path();
+        let pool = &*self.pool;
+        // with more than one thread the workbook is written while the tables are: each sheet
+        // as soon as its table is finished (it reads the CSV file alone)
+        let overlap = cfg.workbook && pool.current_num_threads() > 1;
+        let finished = Finished::default();
+        let (tables, book, write_time, page) = std::thread::scope(|s| {
+            let book = overlap
+                .then(|| s.spawn(|| crate::report::workbook::write_as_ready(dir, &finished, pool)));
+            let tables = {
+                let _all = CloseOnDrop(&finished);
+                write_tables(
+                    cfg,
+                    pool,
+                    &self.staging,
+                    self.reducer,
+                    &mut diagnostics,
+                    &|name| finished.add(name),
+                )
+            };
+            let write_time = t_write.elapsed();
+            // the page (and, without the overlap, the workbook) once every table is there
+            let rest = tables.is_ok().then(|| {
+                pool.install(|| crate::report::write(dir, cfg.workbook && !overlap, cfg.report))
+            });
+            let book = book.map(|b| {
+                b.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("the workbook's thread failed")))
+            });
+            (tables, book, write_time, rest)
+        });
+        let (summary_counts, mut files_written, times) = tables.map_err(write_err)?;
         let staging = self.staging;
-        // the workbook and the page are made from the CSV files just written, and published
-        // with them
-        let t_report = Instant::now();
-        let (reports, skipped) =
-            crate::report::write(staging.dir(), cfg.workbook, cfg.report).map_err(write_err)?;
+        let (mut reports, skipped) = page.expect("tables written").map_err(write_err)?;
         diagnostics.extend(skipped);
+        let book = book.map(|b| crate::report::workbook_or_note(dir, b, &mut diagnostics));
+        if let Some(book) = book.transpose().map_err(write_err)?.flatten() {
+            reports.insert(0, book);
+        }
         files_written.extend(reports.iter().map(|r| r.name));
-        let report_time = t_report.elapsed();
+        // with the overlap, the workbook's time after the last table (the rest is in write)
+        let report_time = t_write.elapsed().saturating_sub(write_time);
 
         let mut summary = summary_counts;
         summary.errors = diagnostics
@@ -940,6 +1009,7 @@ fn write_tables(
     staging: &Staging,
     reducer: Reducer,
     diagnostics: &mut Vec<Diagnostic>,
+    finished: &dyn Fn(&'static str),
 ) -> io::Result<(Summary, Vec<&'static str>, StageTimes)> {
     let Reducer {
         ids,
@@ -973,6 +1043,11 @@ fn write_tables(
         ..Summary::default()
     };
     let mut written = Vec::new();
+    // each table is announced as soon as it is finished (the workbook may be waiting for it)
+    let done = |written: &mut Vec<&'static str>, name| {
+        written.push(name);
+        finished(name);
+    };
     summary.languages = BTreeMap::new();
     for r in &records {
         *summary.languages.entry(r.lang).or_default() += 1;
@@ -983,7 +1058,7 @@ fn write_tables(
     for r in &records {
         t.raw_rows(documents.read(r.document_row)?, 1)?;
     }
-    written.push(t.finish()?);
+    done(&mut written, t.finish()?);
 
     let n_docs = corpus.n_docs;
     // terms: spooled counts are read in doc_id order, a batch at a time, turned into rows in
@@ -1006,7 +1081,7 @@ fn write_tables(
             t.raw(&r?)?;
         }
     }
-    written.push(t.finish()?);
+    done(&mut written, t.finish()?);
 
     // keywords: spooled candidates are read in doc_id order, a batch at a time, ranked in
     // parallel and written in order (each document's rows depend on it and the corpus alone)
@@ -1036,7 +1111,7 @@ fn write_tables(
             }
         }
     }
-    written.push(t.finish()?);
+    done(&mut written, t.finish()?);
 
     let mut t = staging.table("corpus_terms.csv", CorpusTermRow::HEADER)?;
     for (lang, n, stem, ct) in corpus.sorted() {
@@ -1050,7 +1125,7 @@ fn write_tables(
             idf: Num(idf(n_docs, ct.docs)),
         })?;
     }
-    written.push(t.finish()?);
+    done(&mut written, t.finish()?);
 
     if cfg.pipeline.ner {
         for (spool, name, header, which) in [
@@ -1066,7 +1141,7 @@ fn write_tables(
                     r.entity_rows
                 })?)?;
             }
-            written.push(t.finish()?);
+            done(&mut written, t.finish()?);
         }
         let mut rows: Vec<(&(String, &'static str), &CorpusEntity)> =
             corpus_entities.iter().collect();
@@ -1092,7 +1167,7 @@ fn write_tables(
                 aliases: Text(&aliases),
             })?;
         }
-        written.push(t.finish()?);
+        done(&mut written, t.finish()?);
         let n: u64 = no_model.values().sum();
         if n > 0 {
             let langs = no_model
@@ -1135,11 +1210,11 @@ fn write_tables(
         for r in &records {
             t.raw(spool.read(if which { r.sentence_rows } else { r.token_rows })?)?;
         }
-        written.push(t.finish()?);
+        done(&mut written, t.finish()?);
     }
 
     if cfg.pipeline.compare.enabled {
-        written.extend(write_compare(
+        for name in write_compare(
             cfg,
             pool,
             staging,
@@ -1153,7 +1228,9 @@ fn write_tables(
             kwic.reader()?,
             texts.reader()?,
             diagnostics,
-        )?);
+        )? {
+            done(&mut written, name);
+        }
     }
 
     diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
@@ -1166,7 +1243,7 @@ fn write_tables(
             message: Text(&d.message),
         })?;
     }
-    written.push(t.finish()?);
+    done(&mut written, t.finish()?);
     Ok((summary, written, times))
 }
 

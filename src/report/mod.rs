@@ -106,31 +106,48 @@ pub(crate) fn cell(rec: &csv::StringRecord, i: usize) -> &str {
 /// Writes the workbook and/or the page into `dir`; returns what was written, and a note for
 /// the run's summary when the workbook was skipped because the disk has too little room for
 /// it (the tables are the run's results; a workbook is a view of them, not worth losing them).
+/// The two files, and the workbook's sheets, are made in parallel on the current rayon pool
+/// (call it inside `pool.install` to bound the threads); the bytes do not depend on it.
 pub fn write(
     dir: &Path,
     workbook: bool,
     page: bool,
 ) -> io::Result<(Vec<Written>, Vec<crate::diagnostics::Diagnostic>)> {
+    let (book, html) = rayon::join(
+        || workbook.then(|| workbook::write(dir)),
+        || page.then(|| html::write(dir)),
+    );
     let mut out = Vec::new();
     let mut notes = Vec::new();
-    if workbook {
-        match workbook::write(dir) {
-            Ok(w) => out.push(w),
-            Err(e) if e.kind() == io::ErrorKind::StorageFull => {
-                notes.push(crate::diagnostics::Diagnostic::warning(
-                    "",
-                    None,
-                    format!("{} skipped: {e}", workbook::FILE),
-                ));
-                let _ = std::fs::remove_file(dir.join(workbook::FILE));
-            }
-            Err(e) => return Err(e),
-        }
+    if let Some(book) = book {
+        out.extend(workbook_or_note(dir, book, &mut notes)?);
     }
-    if page {
-        out.push(html::write(dir)?);
+    if let Some(page) = html {
+        out.push(page?);
     }
     Ok((out, notes))
+}
+
+/// The workbook [`workbook::write`] gave, or, when the disk had too little room for it, `None`
+/// and a warning in `notes` (its partial file removed); any other error as it is.
+pub fn workbook_or_note(
+    dir: &Path,
+    book: io::Result<Written>,
+    notes: &mut Vec<crate::diagnostics::Diagnostic>,
+) -> io::Result<Option<Written>> {
+    match book {
+        Ok(w) => Ok(Some(w)),
+        Err(e) if e.kind() == io::ErrorKind::StorageFull => {
+            notes.push(crate::diagnostics::Diagnostic::warning(
+                "",
+                None,
+                format!("{} skipped: {e}", workbook::FILE),
+            ));
+            let _ = std::fs::remove_file(dir.join(workbook::FILE));
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

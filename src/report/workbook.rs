@@ -16,6 +16,7 @@
 //! large and best read from the CSV.
 
 use super::{CsvTable, Written, unguard};
+use rayon::prelude::*;
 use rust_xlsxwriter::{
     ConditionalFormat3ColorScale, DocProperties, ExcelDateTime, Format, FormatAlign, Workbook,
     Worksheet, XlsxError,
@@ -155,9 +156,13 @@ const SPACE_PER_CSV_BYTE: u64 = 6;
 /// Fails with `StorageFull` when the folder's file system has too little free space for the
 /// workbook: rust_xlsxwriter's constant-memory sheets panic on a write error instead of
 /// returning it, so a full disk must be caught before.
-fn check_space(dir: &Path, max_rows: u32) -> io::Result<()> {
+fn check_space<'a>(
+    dir: &Path,
+    files: impl IntoIterator<Item = &'a str>,
+    max_rows: u32,
+) -> io::Result<()> {
     let mut csv = 0u64;
-    for (_, file) in SHEETS {
+    for file in files {
         csv += sheet_bytes(&dir.join(file), max_rows)?;
     }
     let need = csv * SPACE_PER_CSV_BYTE + (64 << 10);
@@ -214,19 +219,45 @@ fn sheet_bytes(path: &Path, max_rows: u32) -> io::Result<u64> {
 
 /// [`write`] with at most `max_rows` data rows per sheet (tests use a small cap).
 pub fn write_capped(dir: &Path, max_rows: u32) -> io::Result<Written> {
-    check_space(dir, max_rows)?;
-    // a write error that gets past the check (the disk filled meanwhile) panics inside
-    // rust_xlsxwriter; it must end the run with an error, not a crash
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(dir, max_rows))).unwrap_or_else(
-        |_| {
-            Err(io::Error::other(format!(
-                "{FILE} could not be written (disk full?); run with --no-workbook to skip it"
-            )))
-        },
-    )
+    check_space(dir, SHEETS.iter().map(|s| s.1), max_rows)?;
+    catch_panic(|| build(dir, max_rows, None))
 }
 
-fn build(dir: &Path, max_rows: u32) -> io::Result<Written> {
+/// The tables of a run still being written, as [`write_as_ready`] sees them.
+pub trait Tables: Sync {
+    /// Blocks until more than `seen` tables are finished, or every table is; gives the names
+    /// of the tables finished so far (in the order they were) and whether that is all of them.
+    fn finished_beyond(&self, seen: usize) -> (Vec<&'static str>, bool);
+}
+
+/// [`write`] while the run is still writing its tables, on a thread of its own: a sheet is
+/// filled as soon as its table is finished (the disk space checked sheet by sheet); once every
+/// table is, the sheets left are filled in parallel on `pool`. The sheets are put in [`SHEETS`]
+/// order before the file is saved, so the bytes are those of [`write`].
+pub fn write_as_ready(
+    dir: &Path,
+    tables: &dyn Tables,
+    pool: &rayon::ThreadPool,
+) -> io::Result<Written> {
+    catch_panic(|| build(dir, MAX_ROWS, Some((tables, pool))))
+}
+
+/// `f()`, with a panic turned into an error. A write error that gets past [`check_space`]
+/// (the disk filled meanwhile) panics inside rust_xlsxwriter; it must end the run with an
+/// error, not a crash.
+fn catch_panic(f: impl FnOnce() -> io::Result<Written>) -> io::Result<Written> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(io::Error::other(format!(
+            "{FILE} could not be written (disk full?); run with --no-workbook to skip it"
+        )))
+    })
+}
+
+fn build(
+    dir: &Path,
+    max_rows: u32,
+    ready: Option<(&dyn Tables, &rayon::ThreadPool)>,
+) -> io::Result<Written> {
     let mut wb = Workbook::new();
     wb.set_tempdir(dir).map_err(xlsx_err)?;
     // deflate level 2, not 6: on the BBC run's tables it halves the workbook's CPU time
@@ -244,28 +275,65 @@ fn build(dir: &Path, max_rows: u32) -> io::Result<Written> {
         header: Format::new().set_bold().set_align(FormatAlign::Top),
         quoted: Format::new().set_quote_prefix(),
     };
+    // the formats get their style ids now, in a fixed order, so that sheets filled on
+    // different threads give the same styles.xml whichever thread uses a format first
+    wb.register_format(&formats.header);
+    wb.register_format(&formats.quoted);
     // the about sheet is small and filled in last
     wb.add_worksheet().set_name("about").map_err(xlsx_err)?;
+    // (rows in the CSV, rows written) by sheet, in SHEETS order; None for a table not written
+    let mut filled: Vec<Option<(u64, u64)>> = vec![None; SHEETS.len()];
+    match ready {
+        Some((tables, pool)) => {
+            // each sheet as soon as its table is there, on this thread, in the order the run
+            // finishes them, until it has finished every table; then the rest at once
+            let mut done = vec![false; SHEETS.len()];
+            let mut seen = 0;
+            loop {
+                let (names, all) = tables.finished_beyond(seen);
+                if all {
+                    break;
+                }
+                for name in &names[seen..] {
+                    let Some(i) = SHEETS.iter().position(|s| s.1 == *name) else {
+                        continue;
+                    };
+                    check_space(dir, [*name], max_rows)?;
+                    filled[i] = fill(&mut wb, dir, &SHEETS[i..=i], max_rows, &formats)?[0];
+                    done[i] = true;
+                }
+                seen = names.len();
+            }
+            let rest: Vec<_> = (0..SHEETS.len()).filter(|&i| !done[i]).collect();
+            let sheets: Vec<_> = rest.iter().map(|&i| SHEETS[i]).collect();
+            check_space(dir, sheets.iter().map(|s| s.1), max_rows)?;
+            let more = pool.install(|| fill(&mut wb, dir, &sheets, max_rows, &formats))?;
+            for (i, f) in rest.into_iter().zip(more) {
+                filled[i] = f;
+            }
+            // the sheets in SHEETS order, after the about sheet (their names are unique)
+            let order = |ws: &Worksheet| {
+                SHEETS
+                    .iter()
+                    .position(|s| s.0 == ws.name())
+                    .map_or(0, |i| i + 1)
+            };
+            wb.worksheets_mut().sort_by_key(order);
+        }
+        None => filled = fill(&mut wb, dir, SHEETS, max_rows, &formats)?,
+    }
     let mut notes = Vec::new();
     let mut total = 0u64;
-    for &(sheet, file) in SHEETS {
-        let Some(table) = CsvTable::open(dir, file)? else {
-            notes.push(SheetNote {
-                sheet,
-                file,
-                rows: None,
-                shown: 0,
-            });
-            continue;
+    for (&(sheet, file), filled) in SHEETS.iter().zip(filled) {
+        let (rows, shown) = match filled {
+            Some((rows, shown)) => (Some(rows), shown),
+            None => (None, 0),
         };
-        let ws = wb.add_worksheet_with_constant_memory().map_err(xlsx_err)?;
-        ws.set_name(sheet).map_err(xlsx_err)?;
-        let (rows, shown) = write_sheet(ws, file, table, max_rows, &formats)?;
         total += shown;
         notes.push(SheetNote {
             sheet,
             file,
-            rows: Some(rows),
+            rows,
             shown,
         });
     }
@@ -277,6 +345,47 @@ fn build(dir: &Path, max_rows: u32) -> io::Result<Written> {
     info.insert("sheets".into(), sheets.into());
     info.insert("rows".into(), total.into());
     Ok(Written { name: FILE, info })
+}
+
+/// Adds a sheet for each of `sheets` whose table the run wrote, in order, and fills them in
+/// parallel (on the current rayon pool: one thread with -j1), each streaming its own CSV file
+/// into its own temporary file; gives (rows in the CSV, rows written) per sheet, `None` for a
+/// table not written.
+fn fill(
+    wb: &mut Workbook,
+    dir: &Path,
+    sheets: &[(&str, &'static str)],
+    max_rows: u32,
+    formats: &Formats,
+) -> io::Result<Vec<Option<(u64, u64)>>> {
+    let mut tables = Vec::new();
+    for &(sheet, file) in sheets {
+        let table = CsvTable::open(dir, file)?;
+        if table.is_some() {
+            let ws = wb.add_worksheet_with_constant_memory().map_err(xlsx_err)?;
+            ws.set_name(sheet).map_err(xlsx_err)?;
+        }
+        tables.push((file, table));
+    }
+    let added = tables.iter().filter(|t| t.1.is_some()).count();
+    let all = wb.worksheets_mut();
+    let first = all.len() - added;
+    let mut new_sheets = all[first..].iter_mut();
+    let jobs: Vec<_> = tables
+        .into_iter()
+        .map(|(file, table)| {
+            (
+                file,
+                table.map(|t| (t, new_sheets.next().expect("a sheet"))),
+            )
+        })
+        .collect();
+    jobs.into_par_iter()
+        .map(|(file, job)| {
+            job.map(|(table, ws)| write_sheet(ws, file, table, max_rows, formats))
+                .transpose()
+        })
+        .collect()
 }
 
 fn write_about(
