@@ -1114,7 +1114,7 @@ fn write_tables(
     done(&mut written, t.finish()?);
 
     let mut t = staging.table("corpus_terms.csv", CorpusTermRow::HEADER)?;
-    for (lang, n, stem, ct) in corpus.sorted() {
+    for (lang, n, stem, ct) in pool.install(|| corpus.sorted()) {
         t.row(&CorpusTermRow {
             term: Text(ct.term()),
             stem: Text(stem),

@@ -195,18 +195,30 @@ pub struct CorpusTerm {
     pub docs: u64,
     /// Occurrences in all documents.
     pub count: u64,
-    /// Lower-cased surface forms with their corpus counts.
-    pub forms: FxHashMap<String, u64>,
+    /// Lower-cased surface forms with their corpus counts, sorted by form. A sorted vector, not
+    /// a map: most terms have one form or two, and a vocabulary of millions of terms pays for a
+    /// map's table on every one of them (about 130 bytes a term more).
+    pub forms: Vec<(Box<str>, u64)>,
 }
 
 impl CorpusTerm {
     /// The most frequent surface form (ties: alphabetically first).
     pub fn term(&self) -> &str {
-        self.forms
-            .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-            .map(|(f, _)| f.as_str())
-            .unwrap_or("")
+        match self.forms.as_slice() {
+            [(only, _)] => only,
+            forms => forms
+                .iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+                .map_or("", |(f, _)| f),
+        }
+    }
+
+    /// Adds `count` occurrences of the surface form `form`.
+    fn add_form(&mut self, form: &str, count: u64) {
+        match self.forms.binary_search_by(|(f, _)| (**f).cmp(form)) {
+            Ok(i) => self.forms[i].1 += count,
+            Err(i) => self.forms.insert(i, (form.into(), count)),
+        }
     }
 }
 
@@ -222,16 +234,16 @@ pub struct CorpusTerms {
     pub groups: FxHashMap<GroupKey, FxHashMap<String, CorpusTerm>>,
 }
 
-fn add_term(
+fn add_term<'a>(
     entry: &mut CorpusTerm,
     docs: u64,
     count: u64,
-    forms: impl Iterator<Item = (String, u64)>,
+    forms: impl Iterator<Item = (&'a str, u64)>,
 ) {
     entry.docs += docs;
     entry.count += count;
     for (form, c) in forms {
-        *entry.forms.entry(form).or_default() += c;
+        entry.add_form(form, c);
     }
 }
 
@@ -249,7 +261,7 @@ impl CorpusTerms {
                 entry,
                 1,
                 t.count as u64,
-                t.forms.iter().map(|(f, c)| (f.clone(), *c as u64)),
+                t.forms.iter().map(|(f, c)| (f.as_str(), *c as u64)),
             );
         }
     }
@@ -264,7 +276,7 @@ impl CorpusTerms {
                     group.entry(stem).or_default(),
                     t.docs,
                     t.count,
-                    t.forms.into_iter(),
+                    t.forms.iter().map(|(f, c)| (&**f, *c)),
                 );
             }
         }
@@ -294,14 +306,16 @@ impl CorpusTerms {
     }
 
     /// Rows for `corpus_terms.csv` as (language, n, stem, stats): sorted by descending docs,
-    /// then descending count, then language, n, term and stem.
+    /// then descending count, then language, n, term and stem (a total order: the sort is
+    /// parallel on the current rayon pool, and the result the same whatever its size).
     pub fn sorted(&self) -> Vec<(&'static str, u8, &str, &CorpusTerm)> {
+        use rayon::slice::ParallelSliceMut;
         let mut rows: Vec<_> = self
             .groups
             .iter()
             .flat_map(|(&(lang, n), g)| g.iter().map(move |(stem, t)| (lang, n, stem.as_str(), t)))
             .collect();
-        rows.sort_by(|a, b| {
+        rows.par_sort_unstable_by(|a, b| {
             b.3.docs
                 .cmp(&a.3.docs)
                 .then(b.3.count.cmp(&a.3.count))
@@ -393,6 +407,32 @@ mod tests {
         assert_eq!(ab.df("eng", 1, "secur"), 2);
         assert_eq!(ab.df("eng", 1, "state"), 1);
         assert_eq!(ab.df("fra", 1, "secur"), 0);
+    }
+
+    #[test]
+    fn corpus_term_shows_its_most_frequent_form() {
+        let mut t = CorpusTerm::default();
+        for (form, n) in [
+            ("security", 2),
+            ("secure", 3),
+            ("securities", 1),
+            ("security", 1),
+        ] {
+            t.add_form(form, n);
+        }
+        // sorted by form, counts added up; a tie goes to the alphabetically first form
+        assert_eq!(
+            t.forms,
+            [
+                ("secure".into(), 3),
+                ("securities".into(), 1),
+                ("security".into(), 3)
+            ]
+        );
+        assert_eq!(t.term(), "secure");
+        t.add_form("security", 1);
+        assert_eq!(t.term(), "security");
+        assert_eq!(CorpusTerm::default().term(), "");
     }
 
     #[test]
