@@ -1228,8 +1228,10 @@ fn write_tables(
             kwic.reader()?,
             texts.reader()?,
             diagnostics,
+            finished,
         )? {
-            done(&mut written, name);
+            // announced by compare::write as each was finished
+            written.push(name);
         }
     }
 
@@ -1283,6 +1285,7 @@ fn write_compare(
     kwic: SpoolReader,
     texts: SpoolReader,
     diagnostics: &mut Vec<Diagnostic>,
+    finished: &dyn Fn(&'static str),
 ) -> io::Result<Vec<&'static str>> {
     use crate::compare::{Corpus, Doc, EntityInfo};
     let mut entities: Vec<EntityInfo> = Vec::with_capacity(corpus_entities.len());
@@ -1330,6 +1333,7 @@ fn write_compare(
         staging,
         pool,
         diagnostics,
+        finished,
     )
 }
 

@@ -744,7 +744,8 @@ struct DocOut {
     unigrams: Vec<(u32, u64)>,
 }
 
-/// Writes the compare tables into the staging folder; gives the names written.
+/// Writes the compare tables into the staging folder; gives the names written, and calls
+/// `finished` with each as soon as it is complete.
 pub fn write(
     settings: &Settings,
     corpus: Corpus,
@@ -752,8 +753,13 @@ pub fn write(
     staging: &Staging,
     pool: &rayon::ThreadPool,
     diagnostics: &mut Vec<Diagnostic>,
+    finished: &dyn Fn(&'static str),
 ) -> io::Result<Vec<&'static str>> {
     let mut written = Vec::new();
+    let done = |name| {
+        finished(name);
+        name
+    };
     let Corpus {
         docs,
         terms,
@@ -1035,7 +1041,7 @@ pub fn write(
             }
         }
     }
-    written.push(coverage.finish()?);
+    written.push(done(coverage.finish()?));
 
     // keyness of the groups, after the documents
     if let Some(by) = &settings.group_by {
@@ -1046,7 +1052,7 @@ pub fn write(
             keyness_t.raw(&keyness_rows(by.as_str(), g, &keys, &vocab))?;
         }
     }
-    written.push(keyness_t.finish()?);
+    written.push(done(keyness_t.finish()?));
 
     // coverage_matrix.csv
     if keep_matrix {
@@ -1074,7 +1080,7 @@ pub fn write(
             w.flush()?;
         }
         t.raw(&out)?;
-        written.push(t.finish()?);
+        written.push(done(t.finish()?));
     } else {
         diagnostics.push(Diagnostic::info(
             "",
@@ -1159,7 +1165,7 @@ pub fn write(
             ),
         ));
     }
-    let collocations_written = t.finish()?;
+    let collocations_written = done(t.finish()?);
     drop(pairs);
 
     // similarity.csv
@@ -1209,7 +1215,7 @@ pub fn write(
         },
     )?;
     drop(vectors);
-    written.push(t.finish()?);
+    written.push(done(t.finish()?));
     written.push(collocations_written);
 
     // kwic.csv: the spooled lines of the top entities' mentions, and the top keyphrases'
@@ -1293,7 +1299,7 @@ pub fn write(
             }
         }
     }
-    written.push(t.finish()?);
+    written.push(done(t.finish()?));
 
     // timeline.csv
     let mut t = staging.table("timeline.csv", TimelineRow::HEADER)?;
@@ -1311,7 +1317,7 @@ pub fn write(
             mentions: *mentions,
         })?;
     }
-    written.push(t.finish()?);
+    written.push(done(t.finish()?));
     Ok(written)
 }
 
