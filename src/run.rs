@@ -214,7 +214,7 @@ impl Spool {
         Ok((start, bytes.len() as u64))
     }
 
-    fn reader(mut self) -> io::Result<SpoolReader> {
+    fn reader(&mut self) -> io::Result<SpoolReader> {
         self.out.flush()?;
         Ok(SpoolReader {
             file: File::open(&self.path)?,
@@ -611,44 +611,53 @@ pub(crate) fn load_gazetteer(
 /// The tables finished so far, for a thread that waits on them (the workbook's).
 #[derive(Default)]
 struct Finished {
-    /// (tables finished, whether every table is)
-    state: std::sync::Mutex<(Vec<&'static str>, bool)>,
+    /// (tables finished, where the writing is)
+    state: std::sync::Mutex<(Vec<&'static str>, crate::report::workbook::Progress)>,
     changed: std::sync::Condvar,
 }
 
 impl Finished {
-    fn add(&self, name: &'static str) {
-        self.state
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .0
-            .push(name);
-        self.changed.notify_all();
-    }
-
-    fn close(&self) {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
+    /// `Some(table)`: that table is finished; `None`: so is every table a sheet or the page is
+    /// made from.
+    fn announce(&self, table: Option<&'static str>) {
+        use crate::report::workbook::Progress;
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match table {
+            Some(name) => state.0.push(name),
+            None => state.1 = Progress::Done,
+        }
+        drop(state);
         self.changed.notify_all();
     }
 }
 
 impl crate::report::workbook::Tables for Finished {
-    fn finished_beyond(&self, seen: usize) -> (Vec<&'static str>, bool) {
+    fn finished_beyond(
+        &self,
+        seen: usize,
+    ) -> (Vec<&'static str>, crate::report::workbook::Progress) {
+        use crate::report::workbook::Progress;
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        while !state.1 && state.0.len() <= seen {
+        while state.1 == Progress::Writing && state.0.len() <= seen {
             state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
         }
         (state.0.clone(), state.1)
     }
 }
 
-/// Marks every table finished when dropped, so that a waiting thread ends whatever happens
-/// (an error or a panic while writing).
-struct CloseOnDrop<'a>(&'a Finished);
+/// Marks the writing failed when dropped before it is done, so that a waiting thread ends
+/// whatever happens (an error or a panic while writing).
+struct FailOnDrop<'a>(&'a Finished);
 
-impl Drop for CloseOnDrop<'_> {
+impl Drop for FailOnDrop<'_> {
     fn drop(&mut self) {
-        self.0.close();
+        use crate::report::workbook::Progress;
+        let mut state = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.1 == Progress::Writing {
+            state.1 = Progress::Failed;
+        }
+        drop(state);
+        self.0.changed.notify_all();
     }
 }
 
@@ -736,38 +745,53 @@ impl Output {
         let dir = self.staging.dir().to_path_buf();
         let dir = dir.as_path();
         let pool = &*self.pool;
-        // with more than one thread the workbook is written while the tables are: each sheet
-        // as soon as its table is finished (it reads the CSV file alone)
+        // with more than one thread the workbook is written while the tables are, on a thread
+        // of its own: each sheet as soon as its table is finished (it reads the CSV file alone),
+        // then the page, while the tables no sheet is made from are still being written
         let overlap = cfg.workbook && pool.current_num_threads() > 1;
         let finished = Finished::default();
         let (tables, book, write_time, page) = std::thread::scope(|s| {
-            let book = overlap
-                .then(|| s.spawn(|| crate::report::workbook::write_as_ready(dir, &finished, pool)));
+            let book = overlap.then(|| {
+                s.spawn(|| {
+                    use crate::report::workbook::{Progress, Tables};
+                    let book = crate::report::workbook::write_as_ready(dir, &finished, pool);
+                    // (the workbook may have stopped early, e.g. skipped for want of disk)
+                    let done = finished.finished_beyond(usize::MAX).1 == Progress::Done;
+                    let page = (cfg.report && done).then(|| crate::report::html::write(dir));
+                    (book, page)
+                })
+            });
             let tables = {
-                let _all = CloseOnDrop(&finished);
+                let _failed = FailOnDrop(&finished);
                 write_tables(
                     cfg,
                     pool,
                     &self.staging,
                     self.reducer,
                     &mut diagnostics,
-                    &|name| finished.add(name),
+                    &|table| finished.announce(table),
                 )
             };
             let write_time = t_write.elapsed();
-            // the page (and, without the overlap, the workbook) once every table is there
-            let rest = tables.is_ok().then(|| {
-                pool.install(|| crate::report::write(dir, cfg.workbook && !overlap, cfg.report))
-            });
-            let book = book.map(|b| {
-                b.join()
-                    .unwrap_or_else(|_| Err(io::Error::other("the workbook's thread failed")))
-            });
-            (tables, book, write_time, rest)
+            let (book, page) = match book.map(|b| b.join()) {
+                Some(Ok((book, page))) => (Some(book), page.map(|p| Ok((vec![p?], Vec::new())))),
+                Some(Err(_)) => (
+                    Some(Err(io::Error::other("the workbook's thread failed"))),
+                    None,
+                ),
+                // without the overlap, the workbook and the page once every table is there
+                None => (
+                    None,
+                    tables.is_ok().then(|| {
+                        pool.install(|| crate::report::write(dir, cfg.workbook, cfg.report))
+                    }),
+                ),
+            };
+            (tables, book, write_time, page)
         });
         let (summary_counts, mut files_written, times) = tables.map_err(write_err)?;
         let staging = self.staging;
-        let (mut reports, skipped) = page.expect("tables written").map_err(write_err)?;
+        let (mut reports, skipped) = page.unwrap_or(Ok(Default::default())).map_err(write_err)?;
         diagnostics.extend(skipped);
         let book = book.map(|b| crate::report::workbook_or_note(dir, b, &mut diagnostics));
         if let Some(book) = book.transpose().map_err(write_err)?.flatten() {
@@ -1009,23 +1033,23 @@ fn write_tables(
     staging: &Staging,
     reducer: Reducer,
     diagnostics: &mut Vec<Diagnostic>,
-    finished: &dyn Fn(&'static str),
+    finished: &dyn Fn(Option<&'static str>),
 ) -> io::Result<(Summary, Vec<&'static str>, StageTimes)> {
     let Reducer {
         ids,
         diagnostics: _,
         mut records,
         corpus,
-        documents,
+        mut documents,
         sources,
-        terms,
-        keywords,
+        mut terms,
+        mut keywords,
         sentences,
         tokens,
-        mentions,
-        entities,
-        kwic,
-        texts,
+        mut mentions,
+        mut entities,
+        mut kwic,
+        mut texts,
         corpus_entities,
         pairs,
         no_model,
@@ -1046,7 +1070,7 @@ fn write_tables(
     // each table is announced as soon as it is finished (the workbook may be waiting for it)
     let done = |written: &mut Vec<&'static str>, name| {
         written.push(name);
-        finished(name);
+        finished(Some(name));
     };
     summary.languages = BTreeMap::new();
     for r in &records {
@@ -1061,28 +1085,6 @@ fn write_tables(
     done(&mut written, t.finish()?);
 
     let n_docs = corpus.n_docs;
-    // terms: spooled counts are read in doc_id order, a batch at a time, turned into rows in
-    // parallel (df, idf and tf-idf need only the document and the corpus) and written in order
-    let mut t = staging.table("terms.csv", TermRow::HEADER)?;
-    let mut terms_spool = terms.reader()?;
-    for batch in records.chunks(TERM_BATCH_DOCS) {
-        let mut texts = Vec::with_capacity(batch.len());
-        for r in batch {
-            texts.push(terms_spool.read(r.terms)?.to_vec());
-        }
-        let rows: Vec<io::Result<Vec<u8>>> = pool.install(|| {
-            batch
-                .par_iter()
-                .zip(texts)
-                .map(|(r, text)| term_rows(&corpus, r, &text))
-                .collect()
-        });
-        for r in rows {
-            t.raw(&r?)?;
-        }
-    }
-    done(&mut written, t.finish()?);
-
     // keywords: spooled candidates are read in doc_id order, a batch at a time, ranked in
     // parallel and written in order (each document's rows depend on it and the corpus alone)
     let mut t = staging.table("keywords.csv", KeywordRow::HEADER)?;
@@ -1128,21 +1130,12 @@ fn write_tables(
     done(&mut written, t.finish()?);
 
     if cfg.pipeline.ner {
-        for (spool, name, header, which) in [
-            (mentions, "mentions.csv", MentionRow::HEADER, 0),
-            (entities, "entities.csv", EntityRow::HEADER, 1),
-        ] {
-            let mut t = staging.table(name, header)?;
-            let mut spool = spool.reader()?;
-            for r in &records {
-                t.raw(spool.read(if which == 0 {
-                    r.mention_rows
-                } else {
-                    r.entity_rows
-                })?)?;
-            }
-            done(&mut written, t.finish()?);
+        let mut t = staging.table("entities.csv", EntityRow::HEADER)?;
+        let mut spool = entities.reader()?;
+        for r in &records {
+            t.raw(spool.read(r.entity_rows)?)?;
         }
+        done(&mut written, t.finish()?);
         let mut rows: Vec<(&(String, &'static str), &CorpusEntity)> =
             corpus_entities.iter().collect();
         rows.sort_by(|a, b| {
@@ -1187,7 +1180,76 @@ fn write_tables(
         }
     }
 
-    for (emit, spool, name, header) in [
+    if cfg.pipeline.compare.enabled {
+        for name in write_compare(
+            cfg,
+            pool,
+            staging,
+            &records,
+            &corpus,
+            &corpus_entities,
+            keyphrases,
+            &doc_keyphrases,
+            pairs,
+            terms.reader()?,
+            kwic.reader()?,
+            texts.reader()?,
+            diagnostics,
+            &|name| finished(Some(name)),
+        )? {
+            // announced by compare::write as each was finished
+            written.push(name);
+        }
+    }
+
+    diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+    let mut t = staging.table("diagnostics.csv", DiagnosticRow::HEADER)?;
+    for d in diagnostics.iter() {
+        t.row(&DiagnosticRow {
+            path: Text(&d.path),
+            line: d.line,
+            severity: d.severity.as_str(),
+            message: Text(&d.message),
+        })?;
+    }
+    done(&mut written, t.finish()?);
+    // every table a sheet or the page is made from is there
+    finished(None);
+
+    // the tables no sheet or page is made from come last, so that the workbook's thread can
+    // finish (and save) while they are written
+    // terms: spooled counts are read in doc_id order, a batch at a time, turned into rows in
+    // parallel (df, idf and tf-idf need only the document and the corpus) and written in order
+    let mut t = staging.table("terms.csv", TermRow::HEADER)?;
+    let mut terms_spool = terms.reader()?;
+    for batch in records.chunks(TERM_BATCH_DOCS) {
+        let mut texts = Vec::with_capacity(batch.len());
+        for r in batch {
+            texts.push(terms_spool.read(r.terms)?.to_vec());
+        }
+        let rows: Vec<io::Result<Vec<u8>>> = pool.install(|| {
+            batch
+                .par_iter()
+                .zip(texts)
+                .map(|(r, text)| term_rows(&corpus, r, &text))
+                .collect()
+        });
+        for r in rows {
+            t.raw(&r?)?;
+        }
+    }
+    done(&mut written, t.finish()?);
+
+    if cfg.pipeline.ner {
+        let mut t = staging.table("mentions.csv", MentionRow::HEADER)?;
+        let mut spool = mentions.reader()?;
+        for r in &records {
+            t.raw(spool.read(r.mention_rows)?)?;
+        }
+        done(&mut written, t.finish()?);
+    }
+
+    for (emit, mut spool, name, header) in [
         (
             cfg.pipeline.emit_sentences,
             sentences,
@@ -1213,39 +1275,8 @@ fn write_tables(
         done(&mut written, t.finish()?);
     }
 
-    if cfg.pipeline.compare.enabled {
-        for name in write_compare(
-            cfg,
-            pool,
-            staging,
-            &records,
-            &corpus,
-            &corpus_entities,
-            keyphrases,
-            &doc_keyphrases,
-            pairs,
-            terms_spool,
-            kwic.reader()?,
-            texts.reader()?,
-            diagnostics,
-            finished,
-        )? {
-            // announced by compare::write as each was finished
-            written.push(name);
-        }
-    }
-
-    diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    let mut t = staging.table("diagnostics.csv", DiagnosticRow::HEADER)?;
-    for d in diagnostics.iter() {
-        t.row(&DiagnosticRow {
-            path: Text(&d.path),
-            line: d.line,
-            severity: d.severity.as_str(),
-            message: Text(&d.message),
-        })?;
-    }
-    done(&mut written, t.finish()?);
+    // listed in the contract's order, whatever order they were written in
+    written.sort_by_key(|name| crate::output::OUTPUT_FILES.iter().position(|f| f == name));
     Ok((summary, written, times))
 }
 

@@ -232,6 +232,46 @@ fn workbook_caps_sheets_and_says_so_and_skips_absent_tables() {
 }
 
 #[test]
+fn corpus_terms_sheet_holds_the_terms_in_the_most_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let n = newslens::report::workbook::CORPUS_TERMS_ROWS as usize + 5;
+    let mut s = String::from("term,stem,n,language,docs,count,idf\n");
+    for i in 0..n {
+        // sorted by descending docs, as the run writes it
+        s += &format!("t{i},t{i},1,eng,{},{},1.5\n", n - i, 2 * (n - i));
+    }
+    fs::write(dir.path().join("corpus_terms.csv"), s).unwrap();
+    newslens::report::workbook::write(dir.path()).unwrap();
+    let path = dir.path().join("newslens.xlsx");
+    let terms = sheet(&path, "corpus_terms");
+    assert_eq!(
+        terms.len(),
+        1 + n - 5,
+        "header + the first CORPUS_TERMS_ROWS rows"
+    );
+    assert_eq!(terms[1][0], Data::String("t0".into()));
+    assert_eq!(terms[1][4], Data::Float(n as f64));
+    let last = terms.last().unwrap();
+    assert_eq!(last[0], Data::String(format!("t{}", n - 6)));
+    let about = sheet(&path, "about");
+    let row = about
+        .iter()
+        .find(|r| r.first() == Some(&Data::String("corpus_terms".into())))
+        .unwrap();
+    assert_eq!(
+        (&row[2], &row[3]),
+        (&Data::Float(n as f64), &Data::Float((n - 5) as f64))
+    );
+    assert!(
+        text(&row[4]).contains(&format!("corpus_terms.csv has all {n}")),
+        "{row:?}"
+    );
+    // the other sheets are not cut
+    assert_eq!(sheet(&path, "documents").len(), 5);
+}
+
+#[test]
 fn page_shows_every_section_and_escapes_text() {
     let dir = tempfile::tempdir().unwrap();
     fixture(dir.path());

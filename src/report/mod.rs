@@ -87,14 +87,26 @@ impl CsvTable {
         Ok(out)
     }
 
+    /// Counts the rows left, reading them without decoding their cells.
+    pub fn count_rest(&mut self) -> io::Result<u64> {
+        let mut rec = csv::ByteRecord::new();
+        let mut n = 0;
+        while self.reader.read_byte_record(&mut rec).map_err(csv_error)? {
+            n += 1;
+        }
+        Ok(n)
+    }
+
     /// Reads the next row into `rec`; false at the end. A malformed row is `InvalidData`.
     pub fn next(&mut self, rec: &mut csv::StringRecord) -> io::Result<bool> {
-        self.reader
-            .read_record(rec)
-            .map_err(|e| match e.into_kind() {
-                csv::ErrorKind::Io(e) => e,
-                other => io::Error::new(io::ErrorKind::InvalidData, format!("{other:?}")),
-            })
+        self.reader.read_record(rec).map_err(csv_error)
+    }
+}
+
+fn csv_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::new(io::ErrorKind::InvalidData, format!("{other:?}")),
     }
 }
 

@@ -28,6 +28,21 @@ use std::path::Path;
 pub const FILE: &str = "newslens.xlsx";
 /// Data rows per sheet: Excel's 1,048,576 rows less the header.
 pub const MAX_ROWS: u32 = 1_048_575;
+/// Data rows of the `corpus_terms` sheet: the terms in the most documents (the CSV's order).
+/// The vocabulary of a corpus is mostly terms seen once, and its full sheet was the largest
+/// and slowest of the workbook (290,000 rows for 2,225 articles, a third of the workbook's
+/// time); `corpus_terms.csv` has every term.
+pub const CORPUS_TERMS_ROWS: u32 = 100_000;
+
+/// The data rows sheet `file` may hold, with `max_rows` for every sheet.
+fn cap(file: &str, max_rows: u32) -> u32 {
+    if file == "corpus_terms.csv" {
+        max_rows.min(CORPUS_TERMS_ROWS)
+    } else {
+        max_rows
+    }
+}
+
 /// Rows read to size the columns.
 pub const WIDTH_SAMPLE: usize = 200;
 /// Widest column, in characters.
@@ -163,7 +178,7 @@ fn check_space<'a>(
 ) -> io::Result<()> {
     let mut csv = 0u64;
     for file in files {
-        csv += sheet_bytes(&dir.join(file), max_rows)?;
+        csv += sheet_bytes(&dir.join(file), cap(file, max_rows))?;
     }
     let need = csv * SPACE_PER_CSV_BYTE + (64 << 10);
     #[cfg(target_os = "linux")]
@@ -223,11 +238,24 @@ pub fn write_capped(dir: &Path, max_rows: u32) -> io::Result<Written> {
     catch_panic(|| build(dir, max_rows, None))
 }
 
+/// Where the writing of a run's tables is, as [`write_as_ready`] sees it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Progress {
+    /// Tables are still being written.
+    #[default]
+    Writing,
+    /// Every table a sheet is made from is finished.
+    Done,
+    /// The run failed: no more tables will come.
+    Failed,
+}
+
 /// The tables of a run still being written, as [`write_as_ready`] sees them.
 pub trait Tables: Sync {
-    /// Blocks until more than `seen` tables are finished, or every table is; gives the names
-    /// of the tables finished so far (in the order they were) and whether that is all of them.
-    fn finished_beyond(&self, seen: usize) -> (Vec<&'static str>, bool);
+    /// Blocks until more than `seen` tables are finished, or the writing is no longer
+    /// [`Progress::Writing`]; gives the names of the tables finished so far (in the order they
+    /// were) and where the writing is.
+    fn finished_beyond(&self, seen: usize) -> (Vec<&'static str>, Progress);
 }
 
 /// [`write`] while the run is still writing its tables, on a thread of its own: a sheet is
@@ -243,14 +271,45 @@ pub fn write_as_ready(
 }
 
 /// `f()`, with a panic turned into an error. A write error that gets past [`check_space`]
-/// (the disk filled meanwhile) panics inside rust_xlsxwriter; it must end the run with an
-/// error, not a crash.
+/// (the disk filled meanwhile, e.g. by a table written alongside) panics inside
+/// rust_xlsxwriter; it must end the run with an error, not a crash, and without the panic's
+/// message: the run's error is the one line the user sees.
 fn catch_panic(f: impl FnOnce() -> io::Result<Written>) -> io::Result<Written> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
-        Err(io::Error::other(format!(
-            "{FILE} could not be written (disk full?); run with --no-workbook to skip it"
-        )))
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| quiet_panics(f))).unwrap_or_else(
+        |_| {
+            Err(io::Error::other(format!(
+                "{FILE} could not be written (disk full?); run with --no-workbook to skip it"
+            )))
+        },
+    )
+}
+
+thread_local! {
+    /// Whether this thread is inside [`quiet_panics`].
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with the panic message of a panic on this thread left out (the panic itself goes
+/// on, to be caught). The process's panic hook is wrapped once, so that every other panic is
+/// reported as before.
+fn quiet_panics<R>(f: impl FnOnce() -> R) -> R {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            QUIET.with(|q| q.set(self.0));
+        }
+    }
+    let _restore = Restore(QUIET.with(|q| q.replace(true)));
+    f()
 }
 
 fn build(
@@ -290,9 +349,13 @@ fn build(
             let mut done = vec![false; SHEETS.len()];
             let mut seen = 0;
             loop {
-                let (names, all) = tables.finished_beyond(seen);
-                if all {
-                    break;
+                let (names, progress) = tables.finished_beyond(seen);
+                match progress {
+                    Progress::Writing => {}
+                    Progress::Done => break,
+                    Progress::Failed => {
+                        return Err(io::Error::other("the run's tables were not all written"));
+                    }
                 }
                 for name in &names[seen..] {
                     let Some(i) = SHEETS.iter().position(|s| s.1 == *name) else {
@@ -382,8 +445,11 @@ fn fill(
         .collect();
     jobs.into_par_iter()
         .map(|(file, job)| {
-            job.map(|(table, ws)| write_sheet(ws, file, table, max_rows, formats))
-                .transpose()
+            job.map(|(table, ws)| {
+                // on a pool thread: quiet like the caller's (see catch_panic)
+                quiet_panics(|| write_sheet(ws, file, table, cap(file, max_rows), formats))
+            })
+            .transpose()
         })
         .collect()
 }
@@ -423,10 +489,17 @@ fn write_about(
                     ws.write_string(
                         r,
                         4,
-                        format!(
-                            "only the first {max_rows} rows fit in a sheet; {} has all {rows}",
-                            n.file
-                        ),
+                        if cap(n.file, max_rows) < max_rows {
+                            format!(
+                                "only the {} terms in the most documents; {} has all {rows}",
+                                n.shown, n.file
+                            )
+                        } else {
+                            format!(
+                                "only the first {max_rows} rows fit in a sheet; {} has all {rows}",
+                                n.file
+                            )
+                        },
                     )?;
                 }
             }
@@ -506,9 +579,11 @@ fn write_sheet(
         write_row(r, &mut rows, &mut shown).map_err(e)?;
     }
     drop(sample);
-    while table.next(&mut rec)? {
+    while shown < max_rows && table.next(&mut rec)? {
         write_row(&rec, &mut rows, &mut shown).map_err(e)?;
     }
+    // the rows past the cap are only counted
+    rows += table.count_rest()?;
     let last_col = (ncols - 1) as u16;
     ws.autofilter(0, 0, shown, last_col).map_err(e)?;
     if file == "coverage_matrix.csv" && shown > 0 && ncols > MATRIX_FIXED {
