@@ -747,20 +747,12 @@ impl Output {
         let pool = &*self.pool;
         // with more than one thread the workbook is written while the tables are, on a thread
         // of its own: each sheet as soon as its table is finished (it reads the CSV file alone),
-        // then the page, while the tables no sheet is made from are still being written
+        // and it is saved while the tables no sheet is made from are still being written
         let overlap = cfg.workbook && pool.current_num_threads() > 1;
         let finished = Finished::default();
         let (tables, book, write_time, page) = std::thread::scope(|s| {
-            let book = overlap.then(|| {
-                s.spawn(|| {
-                    use crate::report::workbook::{Progress, Tables};
-                    let book = crate::report::workbook::write_as_ready(dir, &finished, pool);
-                    // (the workbook may have stopped early, e.g. skipped for want of disk)
-                    let done = finished.finished_beyond(usize::MAX).1 == Progress::Done;
-                    let page = (cfg.report && done).then(|| crate::report::html::write(dir));
-                    (book, page)
-                })
-            });
+            let book = overlap
+                .then(|| s.spawn(|| crate::report::workbook::write_as_ready(dir, &finished, pool)));
             let tables = {
                 let _failed = FailOnDrop(&finished);
                 write_tables(
@@ -773,20 +765,16 @@ impl Output {
                 )
             };
             let write_time = t_write.elapsed();
-            let (book, page) = match book.map(|b| b.join()) {
-                Some(Ok((book, page))) => (Some(book), page.map(|p| Ok((vec![p?], Vec::new())))),
-                Some(Err(_)) => (
-                    Some(Err(io::Error::other("the workbook's thread failed"))),
-                    None,
-                ),
-                // without the overlap, the workbook and the page once every table is there
-                None => (
-                    None,
-                    tables.is_ok().then(|| {
-                        pool.install(|| crate::report::write(dir, cfg.workbook, cfg.report))
-                    }),
-                ),
-            };
+            // the page (and, without the overlap, the workbook) once every table is there and
+            // write_tables has freed the vocabulary and the document records: the page keeps
+            // a little of every document, and would add to their peak
+            let page = tables.is_ok().then(|| {
+                pool.install(|| crate::report::write(dir, cfg.workbook && !overlap, cfg.report))
+            });
+            let book = book.map(|b| {
+                b.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("the workbook's thread failed")))
+            });
             (tables, book, write_time, page)
         });
         let (summary_counts, mut files_written, times) = tables.map_err(write_err)?;
