@@ -1014,6 +1014,29 @@ fn term_rows(corpus: &CorpusTerms, r: &DocRecord, spooled: &[u8]) -> io::Result<
     Ok(out)
 }
 
+/// Writes the table `name` from `spool`: each document's rows, in doc_id order; `rows` gives a
+/// document's span in the spool and how many rows it holds (`None`: one per line end).
+fn copy_spool(
+    staging: &Staging,
+    name: &'static str,
+    header: &[&str],
+    spool: &mut Spool,
+    records: &[DocRecord],
+    rows: impl Fn(&DocRecord) -> ((u64, u64), Option<u64>),
+) -> io::Result<&'static str> {
+    let mut t = staging.table(name, header)?;
+    let mut spool = spool.reader()?;
+    for r in records {
+        let (span, n) = rows(r);
+        let bytes = spool.read(span)?;
+        match n {
+            Some(n) => t.raw_rows(bytes, n)?,
+            None => t.raw(bytes)?,
+        }
+    }
+    t.finish()
+}
+
 /// Writes every table into the staging folder; returns the counts and the file names.
 fn write_tables(
     cfg: &RunConfig,
@@ -1065,12 +1088,15 @@ fn write_tables(
         *summary.languages.entry(r.lang).or_default() += 1;
     }
 
-    let mut t = staging.table("documents.csv", DocumentRow::HEADER)?;
-    let mut documents = documents.reader()?;
-    for r in &records {
-        t.raw_rows(documents.read(r.document_row)?, 1)?;
-    }
-    done(&mut written, t.finish()?);
+    let name = copy_spool(
+        staging,
+        "documents.csv",
+        DocumentRow::HEADER,
+        &mut documents,
+        &records,
+        |r| (r.document_row, Some(1)),
+    )?;
+    done(&mut written, name);
 
     let n_docs = corpus.n_docs;
     // keywords: spooled candidates are read in doc_id order, a batch at a time, ranked in
@@ -1118,12 +1144,15 @@ fn write_tables(
     done(&mut written, t.finish()?);
 
     if cfg.pipeline.ner {
-        let mut t = staging.table("entities.csv", EntityRow::HEADER)?;
-        let mut spool = entities.reader()?;
-        for r in &records {
-            t.raw(spool.read(r.entity_rows)?)?;
-        }
-        done(&mut written, t.finish()?);
+        let name = copy_spool(
+            staging,
+            "entities.csv",
+            EntityRow::HEADER,
+            &mut entities,
+            &records,
+            |r| (r.entity_rows, None),
+        )?;
+        done(&mut written, name);
         let mut rows: Vec<(&(String, &'static str), &CorpusEntity)> =
             corpus_entities.iter().collect();
         rows.sort_by(|a, b| {
@@ -1229,12 +1258,15 @@ fn write_tables(
     done(&mut written, t.finish()?);
 
     if cfg.pipeline.ner {
-        let mut t = staging.table("mentions.csv", MentionRow::HEADER)?;
-        let mut spool = mentions.reader()?;
-        for r in &records {
-            t.raw(spool.read(r.mention_rows)?)?;
-        }
-        done(&mut written, t.finish()?);
+        let name = copy_spool(
+            staging,
+            "mentions.csv",
+            MentionRow::HEADER,
+            &mut mentions,
+            &records,
+            |r| (r.mention_rows, None),
+        )?;
+        done(&mut written, name);
     }
 
     for (emit, mut spool, name, header) in [
@@ -1255,12 +1287,10 @@ fn write_tables(
         if !emit {
             continue;
         }
-        let mut t = staging.table(name, header)?;
-        let mut spool = spool.reader()?;
-        for r in &records {
-            t.raw(spool.read(if which { r.sentence_rows } else { r.token_rows })?)?;
-        }
-        done(&mut written, t.finish()?);
+        let name = copy_spool(staging, name, header, &mut spool, &records, |r| {
+            (if which { r.sentence_rows } else { r.token_rows }, None)
+        })?;
+        done(&mut written, name);
     }
 
     // listed in the contract's order, whatever order they were written in
