@@ -1,6 +1,7 @@
 //! Report: the tables of a run, for people who would rather look than read.
 //!
-//! Takes the staging folder after every CSV table has been written; gives two more files made
+//! Takes the staging folder once the CSV tables are written (the workbook, with more than one
+//! thread, as each is: [`workbook::write_as_ready`]); gives two more files made
 //! from those CSV files alone (read back by column name, so this module depends on the CSV
 //! contract and nothing else): `newslens.xlsx`, one sheet per table ([`workbook`]), and
 //! `report.html`, one self-contained page of summaries, a heat map, neighbours, keyphrases,

@@ -9,7 +9,8 @@
 //! CSV formula guard is removed ([`super::unguard`]) and a text that starts like a formula gets
 //! Excel's own "quote prefix" style instead: the cell shows `=SUM(A1)`, and editing it keeps
 //! it text; a text longer than Excel's 32,767 characters is cut with `…`. The coverage matrix's document columns get a 3-colour heat map. A sheet holds at
-//! most [`MAX_ROWS`] data rows (Excel's limit); the `about` sheet says when the CSV has more.
+//! most [`MAX_ROWS`] data rows (Excel's limit), `corpus_terms` the first [`CORPUS_TERMS_ROWS`]
+//! (the terms in the most documents); the `about` sheet says when the CSV has more.
 //! Sheets are written in constant-memory mode (rows streamed to temporary files in the same
 //! folder), so memory does not grow with the corpus. The per-term and per-token tables
 //! (`terms.csv`, `mentions.csv`, `sentences.csv`, `tokens.csv`) are not copied: they are
@@ -260,7 +261,8 @@ pub trait Tables: Sync {
 
 /// [`write`] while the run is still writing its tables, on a thread of its own: a sheet is
 /// filled as soon as its table is finished (the disk space checked sheet by sheet); once every
-/// table is, the sheets left are filled in parallel on `pool`. The sheets are put in [`SHEETS`]
+/// table a sheet is made from is ([`Progress::Done`]), the sheets left are filled in parallel
+/// on `pool`. The sheets are put in [`SHEETS`]
 /// order before the file is saved, so the bytes are those of [`write`].
 pub fn write_as_ready(
     dir: &Path,
