@@ -196,8 +196,8 @@ pub struct CorpusTerm {
     /// Occurrences in all documents.
     pub count: u64,
     /// Lower-cased surface forms with their corpus counts, sorted by form. A sorted vector, not
-    /// a map: most terms have one form or two, and a vocabulary of millions of terms pays for a
-    /// map's table on every one of them (about 130 bytes a term more).
+    /// a map: most terms have one form or two, and a vocabulary of millions of terms would pay
+    /// for a map's own table on every one of them.
     pub forms: Vec<(Box<str>, u64)>,
 }
 

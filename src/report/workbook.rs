@@ -31,8 +31,8 @@ pub const FILE: &str = "newslens.xlsx";
 pub const MAX_ROWS: u32 = 1_048_575;
 /// Data rows of the `corpus_terms` sheet: the terms in the most documents (the CSV's order).
 /// The vocabulary of a corpus is mostly terms seen once, and its full sheet was the largest
-/// and slowest of the workbook (290,000 rows for 2,225 articles, a third of the workbook's
-/// time); `corpus_terms.csv` has every term.
+/// of the workbook (290,000 rows for 2,225 articles, a third of its sheets' XML);
+/// `corpus_terms.csv` has every term.
 pub const CORPUS_TERMS_ROWS: u32 = 100_000;
 
 /// The data rows sheet `file` may hold, with `max_rows` for every sheet.
