@@ -142,5 +142,21 @@ fn stages(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages);
+/// Japanese segmentation (TinySegmenter's model) on the Japanese news fixture, repeated to
+/// about 100 KB in paragraphs.
+fn japanese(c: &mut Criterion) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let para = std::fs::read_to_string(root.join("tests/fixtures/japanese/news.txt")).unwrap();
+    let text = vec![para.trim_end(); 200].join("\n\n");
+    let words = segment(&text, "jpn").tokens.len();
+    assert!(words > 200 * 90, "words: {words}");
+    let mut g = c.benchmark_group("stage");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("segment (Japanese)", |b| {
+        b.iter(|| assert_eq!(segment(black_box(&text), "jpn").tokens.len(), words))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages, japanese);
 criterion_main!(benches);

@@ -8,8 +8,8 @@
 //!
 //! - URLs, e-mail addresses, @handles and #hashtags are found first and stay one token;
 //! - in Chinese documents, runs of Han characters are split into words by jieba, in Japanese
-//!   documents runs of Han and kana by TinySegmenter (UAX #29 would make every character a
-//!   word);
+//!   documents runs of Han and kana by TinySegmenter's model ([`japanese`]; UAX #29 would make
+//!   every character a word);
 //! - hyphenated words (`counter-espionage`, `COVID-19`, `2-1`) stay one token;
 //! - abbreviations keep their period (`U.S.`, `Mr.`, `Aug.`, `Inc.`, `No. 3`, initials `J.`) and
 //!   do not end a sentence unless a capitalised function word follows (`in the U.S. The ...`);
@@ -21,6 +21,10 @@
 //! Numbers keep their separators (`100,000`, `3.5`); currency and percent signs are tokens of
 //! their own (`$` `1.2` `billion`, `3.5` `%`), as in Universal Dependencies. Does no I/O and
 //! cannot fail.
+
+mod japanese;
+mod japanese_model;
+mod simplified;
 
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
@@ -182,23 +186,34 @@ fn jieba() -> &'static jieba_rs::Jieba {
     JIEBA.get_or_init(jieba_rs::Jieba::new)
 }
 
-/// A word segmenter for a run of Han (and kana) characters: pushes the words of `text[s..e]`.
-type Words = fn(&str, usize, usize, &mut Vec<Token>);
-
 /// One run of text without white space. In Chinese text, runs of Han characters are split
-/// into words by jieba, in Japanese text runs of Han and kana by TinySegmenter (UAX #29 would
-/// make every character a word); the rest goes on below.
+/// into words by jieba, in Japanese text runs of Han and kana by TinySegmenter's model (UAX #29
+/// would make every character a word); the rest goes on below.
 fn chunk(text: &str, s: usize, e: usize, rules: &Rules, out: &mut Vec<Token>) {
-    let (in_run, words): (fn(char) -> bool, Words) = if rules.chinese {
-        (is_han, han_words)
+    let in_run: fn(char) -> bool = if rules.chinese {
+        is_han
     } else if rules.japanese {
-        (is_japanese, japanese_words)
+        is_japanese
     } else {
         return chunk_plain(text, s, e, rules, out);
     };
     if !text[s..e].chars().any(in_run) {
         return chunk_plain(text, s, e, rules, out);
     }
+    // The Japanese model reads the whole chunk: digits, Latin letters and punctuation are
+    // context it was trained with (`10日早く` splits after `日` only when it sees the digits).
+    // Its cuts inside each run of Japanese letters are kept.
+    let mut cuts = Vec::new();
+    if rules.japanese {
+        japanese::words(&text[s..e], |a, _| cuts.push(s + a));
+    }
+    let words = |h: usize, i: usize, out: &mut Vec<Token>| {
+        if rules.japanese {
+            japanese_words(&cuts, h, i, out)
+        } else {
+            han_words(text, h, i, out)
+        }
+    };
     let mut run_start = s;
     let mut cjk_run = None;
     for (i, c) in text[s..e].char_indices().map(|(i, c)| (s + i, c)) {
@@ -208,7 +223,7 @@ fn chunk(text: &str, s: usize, e: usize, rules: &Rules, out: &mut Vec<Token>) {
                 cjk_run = Some(i);
             }
             (false, Some(h)) => {
-                words(text, h, i, out);
+                words(h, i, out);
                 cjk_run = None;
                 run_start = i;
             }
@@ -216,7 +231,7 @@ fn chunk(text: &str, s: usize, e: usize, rules: &Rules, out: &mut Vec<Token>) {
         }
     }
     match cjk_run {
-        Some(h) => words(text, h, e, out),
+        Some(h) => words(h, e, out),
         None => chunk_plain(text, run_start, e, rules, out),
     }
 }
@@ -228,28 +243,24 @@ fn is_japanese(c: char) -> bool {
         || matches!(c as u32, 0x3041..=0x309F | 0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F | 0x3005)
 }
 
-/// Words of a run of Japanese letters, by TinySegmenter (a compact model trained on
-/// newspaper text, compiled into the crate). Its words concatenate back to the run.
-fn japanese_words(text: &str, s: usize, e: usize, out: &mut Vec<Token>) {
+/// Words of the run `s..e` of Japanese letters: the run cut where TinySegmenter's model (see
+/// [`japanese`]) cut its chunk (`cuts`, ascending byte offsets).
+fn japanese_words(cuts: &[usize], s: usize, e: usize, out: &mut Vec<Token>) {
     let mut a = s;
-    for w in tinysegmenter::tokenize(&text[s..e]) {
-        let b = (a + w.len()).min(e);
-        if b > a {
-            push(out, a, b, TokenKind::Word);
-        }
-        a = b;
+    let first = cuts.partition_point(|&c| c <= s);
+    for &c in cuts[first..].iter().take_while(|&&c| c < e) {
+        push(out, a, c, TokenKind::Word);
+        a = c;
     }
-    if a < e {
-        push(out, a, e, TokenKind::Word);
-    }
+    push(out, a, e, TokenKind::Word);
 }
 
 /// Words of a run of Han characters. jieba's dictionary is in simplified characters, so
 /// traditional text is segmented through its character-by-character simplified form
-/// (`fast2s`), which has the same byte length, so offsets carry over unchanged.
+/// ([`simplified`]), which has the same byte length, so offsets carry over unchanged.
 fn han_words(text: &str, s: usize, e: usize, out: &mut Vec<Token>) {
     let run = &text[s..e];
-    let simplified = fast2s::convert(run);
+    let simplified = simplified::simplified(run);
     let source = if simplified.len() == run.len() {
         simplified.as_str()
     } else {
@@ -930,7 +941,7 @@ mod tests {
             ),
             (
                 "トヨタ自動車の2023年度の営業利益は5兆円を超えた。",
-                "トヨタ 自動車 の 2023/number 年度 の 営業 利益 は 5/number 兆円 を 超え た 。/punct",
+                "トヨタ 自動車 の 2023/number 年度 の 営業 利益 は 5/number 兆 円 を 超え た 。/punct",
             ),
             (
                 "政府は来年度予算案を閣議決定しました。NHKが報じた。",
@@ -941,6 +952,53 @@ mod tests {
         }
         // other languages keep UAX #29 (one token per Han character or kana run)
         assert_eq!(render("東京都", "und"), "東 京 都");
+    }
+
+    #[test]
+    fn japanese_news_paragraph() {
+        // the model reads whole chunks, digits and punctuation included, as it was trained:
+        // reading the runs of Japanese letters alone gave `10 日早く`, `3 日遅い`, `と述べ`
+        let text = include_str!("../../tests/fixtures/japanese/news.txt").trim_end();
+        assert_eq!(
+            render(text, "jpn"),
+            "気象庁 は 4/number 日 、/punct 九州 南部 が 梅雨 明け し た と み られる と 発表 し た 。/punct | \
+             平年 より 10/number 日 早く 、/punct 昨年 より 3/number 日 遅い 。/punct | \
+             東京 の 株式 市場 で は 日経 平均 株価 が 一 時 500/number 円 以上 値上 がりし 、/punct \
+             約 3/number か 月 ぶり の 高値 を 付け た 。/punct | \
+             政府 は 物価 高 へ の 対策 として 、/punct 電気 ・ ガス 料金 の 補助 を 延長 する 方針 を 固め た 。/punct | \
+             岸田 首相 は 記者 団 に対し 「/punct 国民 の 生活 を 守る ため 、/punct あらゆる 手段 を 講じる 」/punct と 述べ た 。/punct"
+        );
+    }
+
+    #[test]
+    fn long_mixed_japanese_chinese_latin() {
+        // Runs in the README's `cargo test` (a debug build, where the standard library checks
+        // unsafe preconditions): every script, astral Han, half-width kana, combining marks,
+        // emoji and unbalanced brackets, about 150 KB, through the Japanese, Chinese and
+        // default rules. Tokens are ordered, disjoint, non-empty and on character boundaries.
+        let pieces = [
+            include_str!("../../tests/fixtures/japanese/news.txt"),
+            "国家安全部呼吁公民积极参与反间谍工作。這個國家有兩位部長。",
+            "TinySegmenterは25kBで書かれています。ｶﾀｶﾅﾃｽﾄ、ｰﾞﾟ。𠮷野家と𪚲。",
+            "The Ministry of State Security (MSS) said: “Chen Yixin” — 陈一新, 2023年8月1日 😀.",
+            "é́ ｱｲｳ ア゙ 々〆ヵヶ ０１２ ＡＢＣ ((( 」」 ・・・ \u{3000}全角\u{3000}空白 x",
+        ];
+        let mut text = String::new();
+        for i in 0..1000 {
+            text.push_str(pieces[i % pieces.len()]);
+            text.push_str(if i % 7 == 0 { "\n\n" } else { " " });
+        }
+        assert!(text.len() > 150_000);
+        for lang in ["jpn", "zho", "eng", "und"] {
+            let seg = segment(&text, lang);
+            assert!(seg.tokens.len() > 10_000, "{lang}");
+            let mut last = 0;
+            for t in &seg.tokens {
+                assert!(t.start >= last && t.end > t.start, "{lang}: {t:?}");
+                assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+                last = t.end;
+            }
+        }
     }
 
     #[test]
