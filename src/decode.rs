@@ -110,7 +110,9 @@ fn utf8(bytes: &[u8]) -> Decoded {
             warning: None,
         },
         Err(e) => {
-            let (text, _, _) = WINDOWS_1252.decode(bytes);
+            // without BOM sniffing: these bytes were found not to be UTF-8 (their own BOM, if any,
+            // is already stripped), so a following `FF FE` is two Windows-1252 letters
+            let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
             Decoded {
                 text: text.into_owned(),
                 encoding: "windows-1252",
@@ -189,6 +191,17 @@ mod tests {
         assert_eq!(d.text, text);
         assert_eq!(d.encoding, encoding);
         assert_eq!(d.warning.is_some(), warned, "{:?}", d.warning);
+    }
+
+    #[test]
+    fn windows_1252_never_sniffs_a_second_bom() {
+        // UTF-8 BOM, then bytes that are not UTF-8 and begin like a UTF-16 BOM
+        check(
+            b"\xEF\xBB\xBF\xFF\xFEcaf\xE9 au lait",
+            "ÿþcafé au lait",
+            "windows-1252",
+            true,
+        );
     }
 
     fn utf16_bytes(s: &str, little: bool) -> Vec<u8> {

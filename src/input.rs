@@ -557,7 +557,14 @@ fn record_doc(file: &InputFile, line: u64, max: usize, f: Fields, emit: &mut dyn
 fn text_of(bytes: &[u8]) -> (String, bool) {
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), false),
-        Err(_) => (encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(), true),
+        // a field that is not UTF-8 is Windows-1252, even if it begins like a UTF-16 BOM
+        Err(_) => (
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
+            true,
+        ),
     }
 }
 
@@ -861,6 +868,12 @@ impl<R: Read> Read for QuoteCounter<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_that_is_not_utf8_is_windows_1252_even_after_ff_fe() {
+        assert_eq!(text_of(b"\xFF\xFEcaf\xE9"), ("ÿþcafé".to_string(), true));
+        assert_eq!(text_of("café".as_bytes()), ("café".to_string(), false));
+    }
 
     #[test]
     fn delimiters() {
