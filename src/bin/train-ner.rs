@@ -1,18 +1,22 @@
 //! `train-ner`: trains the named-entity tagger from gold JSONL and writes a model file.
 //!
 //! ```sh
-//! cargo run --release --bin train-ner -- --lang eng \
-//!     --train ../shared/eval/ner/conll2003_en/train.jsonl \
-//!     --dev ../shared/eval/ner/conll2003_en/dev.jsonl --out models/ner-eng.bin
+//! cargo run --release --bin train-ner -- --lang deu \
+//!     --train ../shared/eval/ner/conll2003_de/train.jsonl \
+//!     --train ../shared/eval/ner/wikineural/deu.jsonl:8000 \
+//!     --dev ../shared/eval/ner/conll2003_de/dev.jsonl --out models/ner-deu.bin
 //! ```
 //!
-//! The development file is used only to pick the epoch; the output is deterministic for a
-//! fixed `--seed`.
+//! The epoch is chosen on a held-back part of the FIRST training file (every k-th document,
+//! `--holdout`), never on the development files: those are scored once, with the model that
+//! is written, for the report. Further training files (silver data, other sources) are added
+//! to the training set whole, or their first N documents with `FILE:N`. `--labels` keeps only
+//! some entity types (a PER/ORG/LOC model from data that also marks MISC). The output is
+//! deterministic for a fixed `--seed`.
 
 use clap::Parser;
 use newslens::ner::gazetteer::Gazetteer;
-use newslens::ner::train::{Settings, example, read_jsonl, train};
-use std::path::PathBuf;
+use newslens::ner::train::{GoldDoc, Settings, evaluate, example, read_jsonl, train};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -20,18 +24,26 @@ use std::time::Instant;
 #[derive(Parser, Debug)]
 #[command(name = "train-ner")]
 struct Args {
-    /// Language of the texts, ISO 639-3 (eng, spa, nld).
+    /// Language of the texts, ISO 639-3 (eng, deu, zho, ...).
     #[arg(long)]
     lang: String,
-    /// Training file (JSONL: id, text, entities).
+    /// Training file (JSONL: id, text, entities), `FILE` or `FILE:N` for its first N
+    /// documents; repeat for several. The held-back part comes from the first.
+    #[arg(long, required = true)]
+    train: Vec<String>,
+    /// Development file, scored once with the written model (not used to choose anything);
+    /// repeat for several.
     #[arg(long)]
-    train: PathBuf,
-    /// Development file, for choosing the epoch only.
-    #[arg(long)]
-    dev: PathBuf,
+    dev: Vec<String>,
     /// Where to write the model.
     #[arg(long)]
-    out: PathBuf,
+    out: std::path::PathBuf,
+    /// Share of the first training file's documents held back to choose the epoch.
+    #[arg(long, default_value_t = 0.1)]
+    holdout: f64,
+    /// Entity types to learn (the others are left out of training and scoring).
+    #[arg(long, default_value = "PER,ORG,LOC,MISC")]
+    labels: String,
     /// Passes over the training data.
     #[arg(long, default_value_t = 20)]
     epochs: u32,
@@ -46,34 +58,80 @@ struct Args {
     prune: f32,
 }
 
+/// Reads `FILE` or `FILE:N` (its first N documents), keeping only entities of `labels`.
+fn read(spec: &str, labels: &[&str]) -> Result<Vec<GoldDoc>, String> {
+    let (path, limit) = match spec.rsplit_once(':') {
+        Some((p, n)) if n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() => {
+            (p, n.parse::<usize>().ok())
+        }
+        _ => (spec, None),
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let mut docs = read_jsonl(&text).map_err(|e| format!("{path}: {e}"))?;
+    if let Some(n) = limit {
+        docs.truncate(n);
+    }
+    for d in &mut docs {
+        d.entities.retain(|e| labels.contains(&e.label.as_str()));
+    }
+    Ok(docs)
+}
+
 fn main() -> ExitCode {
     let a = Args::parse();
     let Some(lang) = newslens::language::parse_code(&a.lang) else {
         eprintln!("train-ner: unknown language {:?}", a.lang);
         return ExitCode::from(2);
     };
-    let read = |p: &PathBuf| {
-        std::fs::read_to_string(p)
-            .map_err(|e| format!("{}: {e}", p.display()))
-            .and_then(|t| read_jsonl(&t).map_err(|e| format!("{}: {e}", p.display())))
-    };
-    let (train_docs, dev_docs) = match (read(&a.train), read(&a.dev)) {
-        (Ok(t), Ok(d)) => (t, d),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("train-ner: {e}");
-            return ExitCode::from(2);
+    let labels: Vec<&str> = a.labels.split(',').map(str::trim).collect();
+    if let Some(bad) = labels
+        .iter()
+        .find(|l| !newslens::ner::model::TYPES.contains(l))
+    {
+        eprintln!("train-ner: unknown label {bad:?}; use PER, ORG, LOC, MISC");
+        return ExitCode::from(2);
+    }
+    if !(0.0..0.5).contains(&a.holdout) {
+        eprintln!("train-ner: --holdout must be at least 0 and below 0.5");
+        return ExitCode::from(2);
+    }
+    let mut files = Vec::new();
+    for spec in a.train.iter().chain(&a.dev) {
+        match read(spec, &labels) {
+            Ok(docs) => files.push(docs),
+            Err(e) => {
+                eprintln!("train-ner: {e}");
+                return ExitCode::from(2);
+            }
         }
-    };
+    }
+    let dev_files = files.split_off(a.train.len());
     let t0 = Instant::now();
     let gaz = Gazetteer::builtin();
-    let train_ex: Vec<_> = train_docs.iter().map(|d| example(d, lang, &gaz)).collect();
-    let dev_ex: Vec<_> = dev_docs.iter().map(|d| example(d, lang, &gaz)).collect();
+    // every k-th document of the first file is held back to choose the epoch
+    let every = if a.holdout > 0.0 {
+        (1.0 / a.holdout).round() as usize
+    } else {
+        usize::MAX
+    };
+    let (mut train_ex, mut held_ex) = (Vec::new(), Vec::new());
+    let mut entities = 0;
+    for (f, docs) in files.iter().enumerate() {
+        for (k, d) in docs.iter().enumerate() {
+            let ex = example(d, lang, &gaz);
+            if f == 0 && k % every == every - 1 {
+                held_ex.push(ex);
+            } else {
+                entities += d.entities.len();
+                train_ex.push(ex);
+            }
+        }
+    }
     let mis: usize = train_ex.iter().map(|e| e.misaligned).sum();
-    let total: usize = train_docs.iter().map(|d| d.entities.len()).sum();
     eprintln!(
-        "train-ner: {} training docs, {total} entities ({mis} not on token boundaries, left out); {} dev docs; prepared in {:.1} s",
-        train_docs.len(),
-        dev_docs.len(),
+        "train-ner: {} training docs, {entities} entities ({mis} not on token boundaries, left out); {} held back to choose the epoch; prepared in {:.1} s",
+        train_ex.len(),
+        held_ex.len(),
         t0.elapsed().as_secs_f64()
     );
     let settings = Settings {
@@ -83,7 +141,7 @@ fn main() -> ExitCode {
         min_count: a.min_count,
         prune: a.prune,
     };
-    let trained = train(&train_ex, &dev_ex, &settings, &mut |line| {
+    let trained = train(&train_ex, &held_ex, &settings, &mut |line| {
         eprintln!("train-ner: {line}")
     });
     let bytes = trained.model.to_bytes();
@@ -99,7 +157,15 @@ fn main() -> ExitCode {
         a.out.display(),
         t0.elapsed().as_secs_f64()
     );
+    println!("held back (chose the epoch):");
     print!("{}", trained.dev.table());
-    println!("dev_f1={:.4}", trained.dev.micro().2);
+    println!("heldout_f1={:.4}", trained.dev.micro().2);
+    for (spec, docs) in a.dev.iter().zip(&dev_files) {
+        let ex: Vec<_> = docs.iter().map(|d| example(d, lang, &gaz)).collect();
+        let scores = evaluate(&trained.model, &ex);
+        println!("{spec} (token level, before the pipeline's filters):");
+        print!("{}", scores.table());
+        println!("dev_f1={:.4}", scores.micro().2);
+    }
     ExitCode::SUCCESS
 }
