@@ -228,14 +228,37 @@ fn ner_floors() {
         eprintln!("skipped: ../shared/eval not found (NER accuracy is checked in CI)");
         return;
     };
-    // (gold file, micro F1 floor over PER/ORG/LOC/MISC); the issue asks for >= 0.88 on
-    // CoNLL-2003 English dev and a goal of 0.75 for Spanish and Dutch. Spans and labels must
-    // match exactly (score_ner.py), through the real CLI with language detection.
+    // (gold file, micro F1 floor); spans and labels must match exactly (score_ner.py), through
+    // the real CLI with language detection. English, Spanish, Dutch and German over
+    // PER/ORG/LOC/MISC; Chinese, Portuguese, Italian and Russian gold marks PER/ORG/LOC only,
+    // and their models learn only those. The floors sit just under what was measured; the
+    // development files were not used to choose anything (epochs are chosen on a held-back
+    // part of the training file).
     let floors = [
         ("ner/conll2003_en/dev.jsonl", 0.91),
         ("ner/conll2002/spa_dev.jsonl", 0.765),
         ("ner/conll2002/nld_dev.jsonl", 0.81),
+        ("ner/conll2003_de/dev.jsonl", 0.60),
+        ("ner/germeval2014/dev.jsonl", 0.55),
+        ("ner/uner/zho_dev.jsonl", 0.60),
+        ("ner/uner/por_dev.jsonl", 0.75),
+        ("ner/kind/ita_dev.jsonl", 0.74),
+        ("ner/nerel/rus_dev.jsonl", 0.75),
     ];
+    // French has silver data only (WikiNEuRal): score the tenth of it that train-ner held back
+    // (every tenth sentence); a Wikipedia figure, not a news one
+    let held = tempfile::tempdir().unwrap();
+    let french = held.path().join("fra_heldout.jsonl");
+    let all = std::fs::read_to_string(eval.join("ner/wikineural/fra.jsonl")).unwrap();
+    let tenth: String = all
+        .lines()
+        .skip(9)
+        .step_by(10)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&french, tenth).unwrap();
+    let french = french.to_string_lossy().into_owned();
+    let floors = floors.iter().copied().chain([(french.as_str(), 0.89)]);
     for (set, floor) in floors {
         let gold = eval.join(set);
         let dir = run_on(&eval, &gold, &[]);

@@ -19,10 +19,14 @@
 //! - context aggregation (Ratinov & Roth 2009): for a capitalised word, the words next to its
 //!   other occurrences in the document (up to 8 distinct on each side), so a lone `Warhol`
 //!   learns from `Andy Warhol` and `Mr. Warhol` elsewhere;
+//! - for a Chinese character ([`NerToken::han`]): the word the segmenter put it in, with its
+//!   place in that word, and the word's length; Han characters are read in their simplified
+//!   form, so traditional text uses the same weights;
 //! - the bias. Previous tags enter through the transition weights of the Viterbi decoder.
 
-use super::tokens::NerToken;
+use super::tokens::{HAN_BEGIN, HAN_INSIDE, NerToken};
 use crate::segment::TokenKind;
+use crate::segment::simplified::simplified;
 use rustc_hash::FxHashMap;
 
 /// Bumped whenever a template changes: a model trained with other features is refused.
@@ -202,6 +206,8 @@ const T_DOC_CASE_WORD: u32 = 32;
 const T_GAZ_WORD: u32 = 33;
 const T_AGG_LEFT: u32 = 34;
 const T_AGG_RIGHT: u32 = 35;
+const T_HAN_WORD: u32 = 36;
+const T_HAN_PLACE: u32 = 37;
 /// Distinct neighbouring words aggregated per word and side.
 const AGG_MAX: usize = 8;
 
@@ -217,7 +223,10 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
         for t in toks {
             let s = &text[t.start..t.end];
             let id = *seen.entry(s).or_insert_with(|| {
-                let lower = crate::normalize::lower(s);
+                let mut lower = crate::normalize::lower(s);
+                if t.han != 0 {
+                    lower = simplified(&lower);
+                }
                 let next = lowers.len() as u32;
                 let lower_id = *lowers.entry(lower.clone()).or_insert(next);
                 shapes(s, &mut full, &mut short);
@@ -244,8 +253,14 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
                         suf[k] = hash_bytes(&lower.as_bytes()[starts[k]..]);
                     }
                 }
+                let normal = crate::normalize::normalize(s);
+                let raw = if t.han != 0 {
+                    hash_bytes(simplified(&normal).as_bytes())
+                } else {
+                    hash_bytes(fold_digits(&normal).as_bytes())
+                };
                 forms.push(Form {
-                    raw: hash_bytes(fold_digits(&crate::normalize::normalize(s)).as_bytes()),
+                    raw,
                     lower: hash_bytes(fold_digits(&lower).as_bytes()),
                     shape: hash_bytes(full.as_bytes()),
                     short: hash_bytes(short.as_bytes()),
@@ -348,6 +363,27 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
         }
     }
 
+    // the segmenter's word of each Han character, and its length
+    let mut han_word = vec![(0u64, 0u8); n];
+    let mut i = 0;
+    while i < n {
+        if toks[i].han == 0 {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < n && matches!(toks[j].han, HAN_BEGIN | HAN_INSIDE) {
+            j += 1;
+        }
+        let word = simplified(&text[toks[i].start..toks[j].end]);
+        let h = hash_bytes(word.as_bytes());
+        let len = (j + 1 - i).min(4) as u8;
+        for w in &mut han_word[i..=j] {
+            *w = (h, len);
+        }
+        i = j + 1;
+    }
+
     let mut out = Features {
         ids: Vec::with_capacity(n * 34),
         offsets: Vec::with_capacity(n + 1),
@@ -405,6 +441,12 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
         ids.push(feat(T_SHAPE_RIGHT, pair(f.short, lower_at(i, 1))));
         let raw_left = at(i, -1).map_or(BOS, |j| form(j).raw);
         ids.push(feat(T_RAW_LEFT, pair(raw_left, f.cap as u64)));
+        let han = toks[i].han;
+        if han != 0 {
+            let (word, len) = han_word[i];
+            ids.push(feat(T_HAN_WORD, pair(word, han as u64)));
+            ids.push(feat(T_HAN_PLACE, (han as u64) << 8 | len as u64));
+        }
         if let Some(a) = agg.get(&f.lower_id) {
             for &l in &a.0[..a.1] {
                 ids.push(feat(T_AGG_LEFT, l));

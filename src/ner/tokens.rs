@@ -18,6 +18,39 @@ pub struct NerToken {
     pub kind: TokenKind,
     /// Index of its sentence.
     pub sentence: u32,
+    /// For a Han character cut out of a segmenter word, its place in that word: 1 first,
+    /// 2 inside, 3 last, 4 a word of one character ([`HAN_BEGIN`] …); 0 for every other token.
+    pub han: u8,
+}
+
+/// [`NerToken::han`]: the first character of a word of several.
+pub const HAN_BEGIN: u8 = 1;
+/// [`NerToken::han`]: a character inside a word.
+pub const HAN_INSIDE: u8 = 2;
+/// [`NerToken::han`]: the last character of a word of several.
+pub const HAN_END: u8 = 3;
+/// [`NerToken::han`]: a word of one Han character.
+pub const HAN_SINGLE: u8 = 4;
+
+/// Pushes a word of Han characters as one token per character, each with its place.
+fn han_characters(text: &str, start: usize, end: usize, sentence: u32, out: &mut Vec<NerToken>) {
+    let word = &text[start..end];
+    let n = word.chars().count();
+    for (k, (b, c)) in word.char_indices().enumerate() {
+        let han = match (k, n) {
+            (_, 1) => HAN_SINGLE,
+            (0, _) => HAN_BEGIN,
+            (k, n) if k + 1 == n => HAN_END,
+            _ => HAN_INSIDE,
+        };
+        out.push(NerToken {
+            start: start + b,
+            end: start + b + c.len_utf8(),
+            kind: TokenKind::Word,
+            sentence,
+            han,
+        });
+    }
 }
 
 fn is_apostrophe(s: &str) -> bool {
@@ -74,6 +107,7 @@ pub fn ner_tokens(text: &str, seg: &Segmentation) -> Vec<NerToken> {
                 end: toks[i + 1].end,
                 kind: TokenKind::Word,
                 sentence: t.sentence,
+                han: 0,
             });
             i += 2;
             continue;
@@ -86,13 +120,20 @@ pub fn ner_tokens(text: &str, seg: &Segmentation) -> Vec<NerToken> {
                 end: t.start + cut,
                 kind: TokenKind::Word,
                 sentence: t.sentence,
+                han: 0,
             });
             out.push(NerToken {
                 start: t.start + cut,
                 end: t.end,
                 kind: TokenKind::Word,
                 sentence: t.sentence,
+                han: 0,
             });
+            i += 1;
+            continue;
+        }
+        if t.kind == TokenKind::Word && s.chars().all(crate::segment::is_han) {
+            han_characters(text, t.start, t.end, t.sentence, &mut out);
             i += 1;
             continue;
         }
@@ -101,6 +142,7 @@ pub fn ner_tokens(text: &str, seg: &Segmentation) -> Vec<NerToken> {
             end: t.end,
             kind: t.kind,
             sentence: t.sentence,
+            han: 0,
         });
         i += 1;
     }
@@ -164,6 +206,32 @@ mod tests {
         ] {
             assert_eq!(render(text), want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn chinese_words_are_cut_into_characters() {
+        let text = "国家安全部呼吁公民。";
+        let seg = crate::segment::segment(text, "zho");
+        let toks = ner_tokens(text, &seg);
+        let got: Vec<(&str, u8)> = toks
+            .iter()
+            .map(|t| (&text[t.start..t.end], t.han))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("国", 1),
+                ("家", 2),
+                ("安", 2),
+                ("全", 2),
+                ("部", 3),
+                ("呼", 1),
+                ("吁", 3),
+                ("公", 1),
+                ("民", 3),
+                ("。", 0)
+            ]
+        );
     }
 
     #[test]

@@ -24,7 +24,7 @@
 
 mod japanese;
 mod japanese_model;
-mod simplified;
+pub(crate) mod simplified;
 
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
@@ -176,7 +176,7 @@ fn push(out: &mut Vec<Token>, start: usize, end: usize, kind: TokenKind) {
 }
 
 /// Han characters (CJK unified ideographs and their extensions, compatibility ideographs, 〇).
-fn is_han(c: char) -> bool {
+pub(crate) fn is_han(c: char) -> bool {
     matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2EBEF | 0xF900..=0xFAFF | 0x3007)
 }
 

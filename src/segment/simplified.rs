@@ -26,7 +26,7 @@ fn table() -> &'static FxHashMap<char, char> {
 }
 
 /// `run` with traditional characters replaced by their simplified forms (same byte length).
-pub(super) fn simplified(run: &str) -> String {
+pub(crate) fn simplified(run: &str) -> String {
     let t = table();
     run.chars()
         .map(|c| t.get(&c).copied().unwrap_or(c))
