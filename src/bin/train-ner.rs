@@ -9,7 +9,8 @@
 //!
 //! The epoch is chosen on a held-back part of the FIRST training file (every k-th document,
 //! `--holdout`), never on the development files: those are scored once, with the model that
-//! is written, for the report. Further training files (silver data, other sources) are added
+//! is written, for the report. The model written is then trained again on all the training
+//! documents, held-back part included, for that many epochs. Further training files (silver data, other sources) are added
 //! to the training set whole, or their first N documents with `FILE:N`. `--labels` keeps only
 //! some entity types (a PER/ORG/LOC model from data that also marks MISC). The output is
 //! deterministic for a fixed `--seed`.
@@ -44,6 +45,10 @@ struct Args {
     /// Entity types to learn (the others are left out of training and scoring).
     #[arg(long, default_value = "PER,ORG,LOC,MISC")]
     labels: String,
+    /// Keep the held-back part out of the model written (no second training on all documents):
+    /// for a language whose only figure is that part.
+    #[arg(long)]
+    no_refit: bool,
     /// Passes over the training data.
     #[arg(long, default_value_t = 20)]
     epochs: u32,
@@ -141,9 +146,26 @@ fn main() -> ExitCode {
         min_count: a.min_count,
         prune: a.prune,
     };
-    let trained = train(&train_ex, &held_ex, &settings, &mut |line| {
+    let chosen = train(&train_ex, &held_ex, &settings, &mut |line| {
         eprintln!("train-ner: {line}")
     });
+    let heldout = chosen.dev.clone();
+    let epochs = chosen.model.epoch;
+    let trained = if a.no_refit {
+        eprintln!("train-ner: epoch {epochs} chosen; the held-back part stays out");
+        chosen
+    } else {
+        // the same number of epochs again, on every training document
+        train_ex.append(&mut held_ex);
+        eprintln!(
+            "train-ner: epoch {epochs} chosen; training again on all {} documents",
+            train_ex.len()
+        );
+        let refit = Settings { epochs, ..settings };
+        train(&train_ex, &[], &refit, &mut |line| {
+            eprintln!("train-ner: {line}")
+        })
+    };
     let bytes = trained.model.to_bytes();
     if let Err(e) = std::fs::write(&a.out, &bytes) {
         eprintln!("train-ner: {}: {e}", a.out.display());
@@ -157,9 +179,9 @@ fn main() -> ExitCode {
         a.out.display(),
         t0.elapsed().as_secs_f64()
     );
-    println!("held back (chose the epoch):");
-    print!("{}", trained.dev.table());
-    println!("heldout_f1={:.4}", trained.dev.micro().2);
+    println!("held back (chose the epoch; scored before training again on it):");
+    print!("{}", heldout.table());
+    println!("heldout_f1={:.4}", heldout.micro().2);
     for (spec, docs) in a.dev.iter().zip(&dev_files) {
         let ex: Vec<_> = docs.iter().map(|d| example(d, lang, &gaz)).collect();
         let scores = evaluate(&trained.model, &ex);

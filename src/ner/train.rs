@@ -295,7 +295,8 @@ fn sentences_of(ex: &Example, index: &FxHashMap<u32, u32>) -> Vec<Sentence> {
     out
 }
 
-/// Trains a model; `log` receives one line per epoch.
+/// Trains a model, keeping the epoch that scores best on `dev` (the last one when `dev` is
+/// empty); `log` receives one line per epoch.
 pub fn train(
     train: &[Example],
     dev: &[Example],
@@ -403,7 +404,8 @@ pub fn train(
             "epoch {epoch}: {errors} sentences wrong in training; dev F1 {f:.4} ({} features stored)",
             model.len()
         ));
-        if best.as_ref().is_none_or(|(bf, _, _)| f > *bf) {
+        // without examples to choose on, the last epoch is kept
+        if dev.is_empty() || best.as_ref().is_none_or(|(bf, _, _)| f > *bf) {
             best = Some((f, epoch, model));
         }
     }
