@@ -1,9 +1,9 @@
-//! Throughput of the NER stage (tagger, gazetteer, rules, aliases) on the bundled corpus:
-//! the English articles (seed, Wikinews, PUD English), tagged by the English model, and all of
-//! it (most PUD languages have no model: rules and gazetteer only). Segmentation is done
-//! beforehand; it is benchmarked in `pipeline`. Each benchmark first asserts the mention count,
-//! so a fast wrong answer cannot pass, and the fastest of three timed passes asserts the issue's
-//! floor of 1 MB/s per core. Run with `cargo bench --bench ner`; criterion reports MB/s.
+//! Throughput of the NER stage (tagger, gazetteer, rules, aliases) on the bundled corpus, per
+//! language with a model (English: the seed, Wikinews and PUD; French: Wikinews and PUD; German,
+//! Spanish, Russian, Chinese, Arabic: PUD sentences), and all of it. Segmentation is done beforehand; it is benchmarked in `pipeline`. Each
+//! benchmark first asserts the mention count, so a fast wrong answer cannot pass, and the
+//! fastest of three timed passes asserts a floor of 1 MB/s per core. Run with
+//! `cargo bench --bench ner`; criterion reports MB/s.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use newslens::input::{self, Document, ReadOptions};
@@ -47,17 +47,30 @@ fn ner(c: &mut Criterion) {
         })
         .collect();
     assert_eq!(docs.len(), 1 + 43 + 100 + 1505, "bundled corpus changed");
-    let english: Vec<Prepared> = docs.iter().filter(|d| d.1 == "eng").cloned().collect();
     let gaz = Gazetteer::builtin();
-    // warm up: the model loads on first use
-    let _ = newslens::ner::model_for("eng");
-
-    for (name, set, range) in [
-        ("english (model)", &english, 2_700..3_700),
-        ("all languages", &docs, 4_200..5_800),
+    // (name, documents, range of the mention count when this was written, ±20 %)
+    let mut sets: Vec<(String, Vec<Prepared>, std::ops::Range<usize>)> = Vec::new();
+    for (lang, range) in [
+        ("eng", 2_900..4_300),
+        ("fra", 1_900..2_900),
+        ("deu", 300..500),
+        ("spa", 350..560),
+        ("rus", 330..500),
+        ("zho", 340..520),
+        ("ara", 240..370),
     ] {
+        let set: Vec<Prepared> = docs.iter().filter(|d| d.1 == lang).cloned().collect();
+        // warm up: the model loads on first use
+        assert!(newslens::ner::model_for(lang).is_some(), "{lang}");
+        sets.push((format!("{lang} (model)"), set, range));
+    }
+    sets.push(("all languages".to_string(), docs, 6_100..9_300));
+
+    for (name, set, range) in &sets {
+        let (name, set) = (name.as_str(), set);
         let bytes: usize = set.iter().map(|d| d.0.text.len()).sum();
         let n = mentions(set, &gaz);
+        eprintln!("{name}: {} documents, {n} mentions", set.len());
         assert!(range.contains(&n), "{name}: {n} mentions");
         // the fastest of three passes: the machine may be shared
         let best = (0..3)

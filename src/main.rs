@@ -88,7 +88,7 @@ OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
   diagnostics.csv   path, line, severity, message
                     — every input skipped (error) or repaired (warning); an info row with an
                     empty path counts articles in languages without an NER model (models:
-                    eng, spa, nld, deu, fra, ita, por, rus, zho; the others get rule and
+                    eng, spa, nld, deu, fra, ita, por, rus, zho, ara; the others get rule and
                     gazetteer entities only)
   sentences.csv     doc_id, sentence, start, end                     (with --emit sentences)
   tokens.csv        doc_id, sentence, token, start, end, text, kind, lower, stem, stopword

@@ -10,7 +10,7 @@
 //! 2. gazetteer matches ([`gazetteer`]), used as features;
 //! 3. the statistical tagger ([`model`], trained by [`train`] over [`features`]) for the
 //!    document's language when a model exists (English, Spanish, Dutch, German, French,
-//!    Italian, Portuguese, Russian, Chinese; Chinese by character) — for a document in
+//!    Italian, Portuguese, Russian, Chinese, Arabic; Chinese by character) — for a document in
 //!    several languages, each paragraph's ([`extract_parts`]): PER, ORG, LOC, MISC;
 //!    then filters: a capitalised stopword opening a sentence, a common abbreviation (`ID`)
 //!    alone, a courtesy title (`Mr.`) leading a person, and title-case headline mentions the
@@ -111,6 +111,7 @@ const MODELS: &[(&str, &[u8])] = &[
     ("por", include_bytes!("../../models/ner-por.bin")),
     ("rus", include_bytes!("../../models/ner-rus.bin")),
     ("zho", include_bytes!("../../models/ner-zho.bin")),
+    ("ara", include_bytes!("../../models/ner-ara.bin")),
 ];
 
 /// The bundled model of a language (ISO 639-3), loaded on first use; `None` for languages
@@ -639,7 +640,7 @@ mod tests {
         }
         assert!(model_for("eng").is_some());
         assert!(model_for("deu").is_some() && model_for("zho").is_some());
-        assert!(model_for("ara").is_none() && model_for("jpn").is_none());
+        assert!(model_for("ara").is_some() && model_for("jpn").is_none());
     }
 
     #[test]
