@@ -3,15 +3,16 @@
 //! ```sh
 //! cargo run --release --bin train-ner -- --lang deu \
 //!     --train ../shared/eval/ner/conll2003_de/train.jsonl \
-//!     --train ../shared/eval/ner/wikineural/deu.jsonl:8000 \
-//!     --dev ../shared/eval/ner/conll2003_de/dev.jsonl --out models/ner-deu.bin
+//!     --train ../shared/eval/ner/wikineural/deu.jsonl \
+//!     --dev ../shared/eval/ner/conll2003_de/dev.jsonl --out models/ner-deu.bin --epochs 15
 //! ```
 //!
 //! The epoch is chosen on a held-back part of the FIRST training file (every k-th document,
 //! `--holdout`), never on the development files: those are scored once, with the model that
 //! is written, for the report. The model written is then trained again on all the training
-//! documents, held-back part included, for that many epochs. Further training files (silver data, other sources) are added
-//! to the training set whole, or their first N documents with `FILE:N`. `--labels` keeps only
+//! documents, held-back part included, for that many epochs (`--no-refit` keeps it out).
+//! Further training files (silver data, other sources) are added to the training set whole,
+//! or their first N documents with `FILE:N`. `--labels` keeps only
 //! some entity types (a PER/ORG/LOC model from data that also marks MISC). The output is
 //! deterministic for a fixed `--seed`.
 

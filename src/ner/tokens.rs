@@ -2,8 +2,12 @@
 //!
 //! newslens keeps `China’s` as one token (the UD/EWT convention); CoNLL annotates `China` and
 //! tokenizes the possessive apart (`China 's`). The tagger therefore sees `China’s` as `China` +
-//! `’s` (and contractions as CoNLL writes them: `I` `'m`, `do` `n't`), and a free-standing `'s` (as in CoNLL text, `Germany 's`, which the segmenter cuts into
-//! `'` and `s`) as one token `'s`. Offsets stay byte offsets into the original text.
+//! `’s` (and contractions as CoNLL writes them: `I` `'m`, `do` `n't`), and a free-standing
+//! `'s` (as in CoNLL text, `Germany 's`, which the segmenter cuts into `'` and `s`) as one token
+//! `'s`. Words made only of Han characters (Chinese words, Japanese kanji compounds) are cut
+//! into their characters: entity boundaries fall inside jieba's words (`部长陈一新在`), so the
+//! tagger decides per character and learns the word it came from as a feature
+//! ([`NerToken::han`]). Offsets stay byte offsets into the original text.
 
 use crate::segment::{Segmentation, TokenKind};
 

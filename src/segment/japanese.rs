@@ -1,7 +1,8 @@
 //! Japanese words: TinySegmenter's model, decoded in safe Rust.
 //!
-//! Takes a run of Japanese letters (Han, kana, iteration marks); gives the byte ranges of its
-//! words, which concatenate back to the run. TinySegmenter (Taku Kudo, 2008) is a compact
+//! Takes a chunk of text without white space (Japanese letters with the digits, Latin letters
+//! and punctuation around them: the context the model was trained with); gives the byte ranges
+//! of its words, which concatenate back to the chunk. TinySegmenter (Taku Kudo, 2008) is a compact
 //! linear model trained on newspaper text: at each gap between two characters it adds the
 //! weights of the characters around the gap, their pairs and triples, their character classes
 //! and its own last three decisions, and splits where the sum is positive. The weights are in
@@ -141,7 +142,8 @@ fn model() -> &'static Model {
     })
 }
 
-/// Calls `word(start, end)` with the byte range of each word of `run`, in order.
+/// Calls `word(start, end)` with the byte range of each word of `run` (a white-space-free
+/// chunk), in order.
 pub(super) fn words(run: &str, mut word: impl FnMut(usize, usize)) {
     if run.is_empty() {
         return;
