@@ -8,7 +8,7 @@
 //!
 //! - URLs, e-mail addresses, @handles and #hashtags are found first and stay one token;
 //! - in Chinese documents, runs of Han characters are split into words by jieba, in Japanese
-//!   documents runs of Han and kana by TinySegmenter's model ([`japanese`]; UAX #29 would make
+//!   documents runs of Han and kana by TinySegmenter's model (`japanese.rs`; UAX #29 would make
 //!   every character a word);
 //! - hyphenated words (`counter-espionage`, `COVID-19`, `2-1`) stay one token;
 //! - abbreviations keep their period (`U.S.`, `Mr.`, `Aug.`, `Inc.`, `No. 3`, initials `J.`) and
