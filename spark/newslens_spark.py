@@ -335,6 +335,17 @@ def parquet_records(spark, inputs: list[str], partitions: int):
     )
 
 
+def entity_key(entity, label, id_):
+    """The key of a corpus entity: its identifier where linked, else its name and label."""
+    from pyspark.sql import functions as F
+
+    return (
+        F.when(id_ != "", F.concat(F.lit("id\t"), id_))
+        .otherwise(F.concat(F.lit("name\t"), entity, F.lit("\t"), label))
+        .alias("key")
+    )
+
+
 def corpus_statistics(spark, mapped):
     """Spark's aggregation of the records' partial statistics: term document frequencies,
     counts and idf; entity documents and mentions; documents per language."""
@@ -363,15 +374,25 @@ def corpus_statistics(spark, mapped):
             "idf", F.log((F.lit(1.0) + F.lit(n_docs)) / (F.lit(1.0) + F.col("docs"))) + F.lit(1.0)
         )
     )
+    # one corpus entity per identifier (e[5], "" when not linked), else per name and label; a
+    # document naming one identifier under two labels counts once
     entities = (
-        docs.select(F.explode("entities").alias("e"))
+        docs.withColumn("doc", F.monotonically_increasing_id())
+        .select("doc", F.explode("entities").alias("e"))
         .select(
+            "doc",
+            entity_key(F.col("e")[0], F.col("e")[1], F.coalesce(F.col("e")[5], F.lit(""))),
             F.col("e")[0].alias("entity"),
-            F.col("e")[1].alias("label"),
+            F.coalesce(F.col("e")[5], F.lit("")).alias("id"),
             F.col("e")[2].cast("long").alias("m"),
         )
-        .groupBy("entity", "label")
-        .agg(F.count(F.lit(1)).alias("docs"), F.sum("m").alias("mentions"))
+        .groupBy("key")
+        .agg(
+            F.min("entity").alias("entity"),
+            F.min("id").alias("id"),
+            F.countDistinct("doc").alias("docs"),
+            F.sum("m").alias("mentions"),
+        )
     )
     languages = docs.groupBy(F.col("lang").alias("language")).count()
     return n_docs, terms, entities, languages
@@ -440,13 +461,12 @@ def check_statistics(spark, out_dir: str, n_docs: int, terms, entities) -> None:
         )
     if os.path.exists(os.path.join(out_dir, "corpus_entities.csv")):
         csv_entities = table("corpus_entities.csv").select(
-            unguard("entity").alias("entity"),
-            "label",
+            entity_key(unguard("entity"), F.col("label"), F.col("id")),
             F.col("docs").cast("long").alias("t_docs"),
             F.col("mentions").cast("long").alias("t_mentions"),
         )
         bad = (
-            entities.join(csv_entities, ["entity", "label"], "full_outer")
+            entities.join(csv_entities, ["key"], "full_outer")
             .where(
                 F.col("docs").isNull()
                 | F.col("t_docs").isNull()

@@ -43,12 +43,14 @@ OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
                     entity = the canonical name of its entity (named mentions only);
                     method = model, rule or gazetteer; value = ISO date (2023-08-01, 2023-07),
                     24-hour time, amount and currency (1200000000 USD), percent, amount and unit
-  entities.csv      doc_id, entity, label, mentions, first_start, aliases
+  entities.csv      doc_id, entity, label, mentions, first_start, aliases, id
                     — named entities per article (aliases ;-joined: MSS, U.S., Chen), by
-                    doc_id then mentions (descending) then entity
-  corpus_entities.csv  entity, label, docs, mentions, aliases
-                    — every named entity of the corpus, by mentions (descending) then entity
-  coverage.csv      item_type, item, label, doc_id, mentions, first_start
+                    doc_id then mentions (descending) then entity; id = language-independent
+                    identifier of a linked place (iso:US, gn:1816670) or --gazetteer id
+  corpus_entities.csv  entity, label, docs, mentions, aliases, id
+                    — every named entity of the corpus, one row per id (all languages and
+                    labels) or else per name and label, by mentions (descending) then entity
+  coverage.csv      item_type, item, label, doc_id, mentions, first_start, id
                     — which article mentions which item: item_type = entity (the top
                     --coverage-entities by articles; label PER, ORG, ...), keyphrase (the top
                     --coverage-keyphrases by listed^2 / docs, listed = articles listing
@@ -262,8 +264,9 @@ struct AnalysisArgs {
     /// possible) and reported in diagnostics.csv.
     #[arg(long, value_name = "BYTES", default_value_t = newslens::input::DEFAULT_MAX_DOC_BYTES)]
     max_doc_bytes: usize,
-    /// Extra names for NER: a CSV file with columns name,label (PER, ORG, LOC, MISC) and an
-    /// optional canonical column; they bias the tagger and are matched exactly.
+    /// Extra names for NER: a CSV file with columns name,label (PER, ORG, LOC, MISC) and
+    /// optional canonical and id columns; they bias the tagger and are matched exactly; rows
+    /// with one id are one entity across languages (the id column of the entity tables).
     #[arg(long, value_name = "FILE.csv")]
     gazetteer: Option<PathBuf>,
     /// Do not write the compare tables (coverage, coverage_matrix, similarity, keyness,

@@ -171,8 +171,9 @@ pub struct End {
 /// One term of a `doc` record: n, stem, count, first start, surface forms with their counts.
 type TermRecord = (u8, String, u32, u64, Vec<(String, u32)>);
 
-/// One entity of a `doc` record: name, label, mentions, first start, aliases.
-type EntityRecord = (String, String, u32, u64, Vec<String>);
+/// One entity of a `doc` record: name, label, mentions, first start, aliases, identifier ("" when
+/// not linked).
+type EntityRecord = (String, String, u32, u64, Vec<String>, String);
 
 /// One document's record: what [`Mapped`] holds, in plain JSON types.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -409,6 +410,7 @@ impl DocRecord {
                         e.mentions,
                         e.first_start,
                         e.aliases,
+                        e.id.unwrap_or_default(),
                     )
                 })
                 .collect(),
@@ -445,7 +447,7 @@ impl DocRecord {
             });
         }
         let mut entities = Vec::with_capacity(self.entities.len());
-        for (name, label, mentions, first_start, aliases) in self.entities {
+        for (name, label, mentions, first_start, aliases, id) in self.entities {
             let label =
                 static_label(&label).ok_or_else(|| format!("unknown entity label {label:?}"))?;
             entities.push(DocEntity {
@@ -454,6 +456,7 @@ impl DocRecord {
                 mentions,
                 aliases,
                 first_start,
+                id: (!id.is_empty()).then_some(id),
             });
         }
         let keywords = base64_decode(&self.keywords).ok_or("keywords are not base64")?;

@@ -297,6 +297,8 @@ pub struct EntityRow<'a> {
     pub mentions: u32,
     pub first_start: u64,
     pub aliases: Text<'a>,
+    /// Language-independent identifier (`iso:US`, `gn:1816670`), or empty.
+    pub id: Text<'a>,
 }
 
 impl Row for EntityRow<'_> {
@@ -307,10 +309,12 @@ impl Row for EntityRow<'_> {
         "mentions",
         "first_start",
         "aliases",
+        "id",
     ];
 }
 
-/// `corpus_entities.csv`: one row per named entity (and label) in the corpus.
+/// `corpus_entities.csv`: one row per named entity in the corpus: per identifier where it is
+/// linked (its label the one with the most mentions), else per name and label.
 #[derive(Serialize)]
 pub struct CorpusEntityRow<'a> {
     pub entity: Text<'a>,
@@ -318,10 +322,13 @@ pub struct CorpusEntityRow<'a> {
     pub docs: u64,
     pub mentions: u64,
     pub aliases: Text<'a>,
+    /// Language-independent identifier, or empty.
+    pub id: Text<'a>,
 }
 
 impl Row for CorpusEntityRow<'_> {
-    const HEADER: &'static [&'static str] = &["entity", "label", "docs", "mentions", "aliases"];
+    const HEADER: &'static [&'static str] =
+        &["entity", "label", "docs", "mentions", "aliases", "id"];
 }
 
 /// A CSV writer without automatic headers (rows are serialized; headers come from
@@ -617,6 +624,7 @@ mod tests {
             mentions: 1,
             first_start: 0,
             aliases: t,
+            id: t,
         };
         assert_eq!(header_of(&e), EntityRow::HEADER);
         let ce = CorpusEntityRow {
@@ -625,6 +633,7 @@ mod tests {
             docs: 1,
             mentions: 1,
             aliases: t,
+            id: t,
         };
         assert_eq!(header_of(&ce), CorpusEntityRow::HEADER);
     }

@@ -128,6 +128,8 @@ pub struct DocEntity {
     pub aliases: Vec<String>,
     /// Code-point offset of its first mention.
     pub first_start: u64,
+    /// Language-independent identifier, if linked.
+    pub id: Option<String>,
 }
 
 /// Everything newslens computes from one document alone.
@@ -284,6 +286,7 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
             mentions: e.mentions,
             aliases: e.aliases,
             first_start,
+            id: e.id,
         })
         .collect();
     let (bytes, chars) = (text.len() as u64, text.chars().count() as u64);
@@ -402,6 +405,7 @@ fn encode_ner(doc_id: &str, text: &str, ner: &DocEntities) -> (Vec<u8>, Vec<u8>,
             mentions: e.mentions,
             first_start: starts[k],
             aliases: Text(&aliases),
+            id: Text(e.id.as_deref().unwrap_or("")),
         });
     }
     let _ = w.flush();

@@ -184,14 +184,48 @@ struct DocRecord {
     entities: Box<[(u32, u32, u64)]>,
 }
 
+/// What makes two documents' entities one corpus entity: the same identifier (whatever the
+/// name and label: `États-Unis` tagged LOC and `Estados Unidos` tagged ORG are both `iso:US`),
+/// or, unlinked, the same name and label.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum EntityKey {
+    Id(String),
+    Name(String, &'static str),
+}
+
 /// One named entity over the corpus.
 #[derive(Default)]
 struct CorpusEntity {
     /// Dense id, in order of first appearance (input order).
     id: u32,
+    /// Its name (a linked entity's canonical name).
+    name: String,
+    /// Mentions per label, in order of first appearance: the label shown has the most.
+    labels: Vec<(&'static str, u64)>,
     docs: u64,
     mentions: u64,
     aliases: std::collections::BTreeSet<String>,
+}
+
+impl CorpusEntity {
+    /// The label with the most mentions (the first seen among equals).
+    fn label(&self) -> &'static str {
+        let mut best: (&'static str, u64) = ("", 0);
+        for &(l, m) in &self.labels {
+            if best.0.is_empty() || m > best.1 {
+                best = (l, m);
+            }
+        }
+        best.0
+    }
+}
+
+/// The identifier of a corpus entity's key, or "".
+fn key_id(k: &EntityKey) -> &str {
+    match k {
+        EntityKey::Id(id) => id,
+        EntityKey::Name(..) => "",
+    }
 }
 
 /// An append-only temporary file of per-document rows.
@@ -298,7 +332,7 @@ pub(crate) struct Reducer {
     entities: Spool,
     kwic: Spool,
     texts: Spool,
-    corpus_entities: rustc_hash::FxHashMap<(String, &'static str), CorpusEntity>,
+    corpus_entities: rustc_hash::FxHashMap<EntityKey, CorpusEntity>,
     /// Word pairs over the corpus (collocations).
     pairs: crate::compare::collocations::Pairs,
     /// Documents per language that had no NER model.
@@ -409,22 +443,46 @@ impl Reducer {
         let kwic_rows = self.kwic.append(&a.compare.kwic)?;
         let text_rows = self.texts.append(a.text.as_bytes())?;
         self.pairs.add(a.lang.code, &a.compare.pairs);
-        let mut entities = Vec::new();
+        let mut entities: Vec<(u32, u32, u64)> = Vec::new();
         for e in a.entities {
             let next = self.corpus_entities.len() as u32;
+            let key = match e.id {
+                Some(id) => EntityKey::Id(id),
+                None => EntityKey::Name(e.name.clone(), e.label),
+            };
             let c = self
                 .corpus_entities
-                .entry((e.name, e.label))
+                .entry(key)
                 .or_insert_with(|| CorpusEntity {
                     id: next,
+                    name: e.name.clone(),
                     ..CorpusEntity::default()
                 });
-            c.docs += 1;
-            c.mentions += e.mentions as u64;
-            c.aliases.extend(e.aliases);
-            if self.compare {
-                entities.push((c.id, e.mentions, e.first_start));
+            // a document's entities of one id under two labels count once in `docs`
+            let seen = entities.iter().position(|x| x.0 == c.id);
+            if seen.is_none() {
+                c.docs += 1;
             }
+            c.mentions += e.mentions as u64;
+            match c.labels.iter_mut().find(|l| l.0 == e.label) {
+                Some(l) => l.1 += e.mentions as u64,
+                None => c.labels.push((e.label, e.mentions as u64)),
+            }
+            if e.name != c.name {
+                c.aliases.insert(e.name);
+            }
+            c.aliases
+                .extend(e.aliases.into_iter().filter(|a| *a != c.name));
+            match seen {
+                Some(k) => {
+                    entities[k].1 += e.mentions;
+                    entities[k].2 = entities[k].2.min(e.first_start);
+                }
+                None => entities.push((c.id, e.mentions, e.first_start)),
+            }
+        }
+        if !self.compare {
+            entities.clear();
         }
         if !a.ner_model {
             *self.no_model.entry(a.lang.code).or_default() += 1;
@@ -1153,16 +1211,16 @@ fn write_tables(
             |r| (r.entity_rows, None),
         )?;
         done(&mut written, name);
-        let mut rows: Vec<(&(String, &'static str), &CorpusEntity)> =
-            corpus_entities.iter().collect();
+        let mut rows: Vec<(&EntityKey, &CorpusEntity)> = corpus_entities.iter().collect();
         rows.sort_by(|a, b| {
             b.1.mentions
                 .cmp(&a.1.mentions)
-                .then_with(|| a.0.0.cmp(&b.0.0))
-                .then_with(|| a.0.1.cmp(b.0.1))
+                .then_with(|| a.1.name.cmp(&b.1.name))
+                .then_with(|| a.1.label().cmp(b.1.label()))
+                .then_with(|| key_id(a.0).cmp(key_id(b.0)))
         });
         let mut t = staging.table("corpus_entities.csv", CorpusEntityRow::HEADER)?;
-        for ((name, label), c) in rows {
+        for (key, c) in rows {
             let aliases = c
                 .aliases
                 .iter()
@@ -1170,11 +1228,12 @@ fn write_tables(
                 .collect::<Vec<_>>()
                 .join(";");
             t.row(&CorpusEntityRow {
-                entity: Text(name),
-                label,
+                entity: Text(&c.name),
+                label: c.label(),
                 docs: c.docs,
                 mentions: c.mentions,
                 aliases: Text(&aliases),
+                id: Text(key_id(key)),
             })?;
         }
         done(&mut written, t.finish()?);
@@ -1326,7 +1385,7 @@ fn write_compare(
     staging: &Staging,
     records: &[DocRecord],
     corpus: &CorpusTerms,
-    corpus_entities: &rustc_hash::FxHashMap<(String, &'static str), CorpusEntity>,
+    corpus_entities: &rustc_hash::FxHashMap<EntityKey, CorpusEntity>,
     keyphrases: crate::compare::Keyphrases,
     doc_keyphrases: &[Vec<u32>],
     pairs: crate::compare::collocations::Pairs,
@@ -1338,12 +1397,13 @@ fn write_compare(
 ) -> io::Result<Vec<&'static str>> {
     use crate::compare::{Corpus, Doc, EntityInfo};
     let mut entities: Vec<EntityInfo> = Vec::with_capacity(corpus_entities.len());
-    let mut by_id: Vec<(&(String, &'static str), &CorpusEntity)> = corpus_entities.iter().collect();
+    let mut by_id: Vec<(&EntityKey, &CorpusEntity)> = corpus_entities.iter().collect();
     by_id.sort_by_key(|e| e.1.id);
-    for ((name, label), c) in by_id {
+    for (key, c) in by_id {
         entities.push(EntityInfo {
-            name,
-            label,
+            name: &c.name,
+            label: c.label(),
+            id: key_id(key),
             docs: c.docs,
             mentions: c.mentions,
         });

@@ -381,6 +381,140 @@ fn bundled_corpus_languages() {
         notes[0]["message"].starts_with("1 document in languages without an NER model (cym 1)"),
         "{notes:?}"
     );
+    // one row per place across the corpus's languages, with its id
+    let corpus = rows(&out.path().join("corpus_entities.csv"));
+    for (name, id, forms) in [
+        (
+            "United States",
+            "iso:US",
+            &["États-Unis", "Estados Unidos", "США", "الولايات المتحدة"][..],
+        ),
+        ("France", "iso:FR", &["Frankreich", "Франции", "فرنسا"][..]),
+        ("China", "iso:CN", &["Chine", "Китай", "الصين", "中國"][..]),
+        (
+            "Germany",
+            "iso:DE",
+            &["Deutschland", "Allemagne", "Германии"][..],
+        ),
+        (
+            "Russia",
+            "iso:RU",
+            &["Russland", "Russie", "России", "روسيا"][..],
+        ),
+        (
+            "Beijing",
+            "gn:1816670",
+            &["Pékin", "Пекин", "بكين", "北京"][..],
+        ),
+    ] {
+        let with_id: Vec<_> = corpus.iter().filter(|c| c["id"] == id).collect();
+        assert_eq!(with_id.len(), 1, "{id}: {with_id:#?}");
+        let row = with_id[0];
+        assert_eq!(
+            (row["entity"].as_str(), row["label"].as_str()),
+            (name, "LOC")
+        );
+        let aliases: Vec<&str> = row["aliases"].split(';').collect();
+        for f in forms {
+            assert!(aliases.contains(f), "{name}: {f} not among {aliases:?}");
+            assert!(
+                !corpus.iter().any(|c| c["entity"] == *f),
+                "{f} has a row of its own"
+            );
+        }
+        assert!(row["docs"].parse::<u32>().unwrap() >= 15, "{row:?}");
+    }
+}
+
+#[test]
+fn one_id_across_languages_and_ambiguous_names_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("in");
+    fs::create_dir(&inp).unwrap();
+    for (file, text) in [
+        (
+            "en-atlanta.txt",
+            "The governor of Georgia met business leaders in Atlanta on Monday to discuss the state budget.",
+        ),
+        (
+            "ru-tbilisi.txt",
+            "Президент Грузии выступил в Тбилиси. Грузия и Россия обсудили торговлю.",
+        ),
+        (
+            "en-tbilisi.txt",
+            "Protesters gathered in Tbilisi on Sunday. Georgia applied to join the European Union in 2022.",
+        ),
+        (
+            "en-hilton.txt",
+            "Paris Hilton opened a new store in Los Angeles on Friday. Paris said she was thrilled.",
+        ),
+        (
+            "fr-paris.txt",
+            "La maire de Paris a présenté lundi un plan pour les transports. Paris veut réduire la circulation.",
+        ),
+        ("zh-xi.txt", "习近平星期一在北京会见了来访的法国总统。"),
+        (
+            "en-xi.txt",
+            "Chinese President Xi Jinping met the visiting French president in Beijing on Monday.",
+        ),
+    ] {
+        fs::write(inp.join(file), text).unwrap();
+    }
+    let gaz = dir.path().join("people.csv");
+    fs::write(
+        &gaz,
+        "name,label,canonical,id\nXi Jinping,PER,Xi Jinping,Q15031\n习近平,PER,Xi Jinping,Q15031\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    newslens()
+        .arg("run")
+        .arg(&inp)
+        .arg("--gazetteer")
+        .arg(&gaz)
+        .args(["-q", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let entities = rows(&out.join("entities.csv"));
+    let get = |doc: &str, name: &str| {
+        entities
+            .iter()
+            .find(|e| e["doc_id"] == format!("in/{doc}") && e["entity"] == name)
+            .unwrap_or_else(|| panic!("{doc}: {name} missing: {entities:#?}"))
+    };
+    // Georgia the US state by Atlanta; Georgia the country by Tbilisi, in either language
+    assert_eq!(get("en-atlanta", "Georgia")["id"], "gn:4197000");
+    assert_eq!(get("en-tbilisi", "Georgia")["id"], "iso:GE");
+    let ru = get("ru-tbilisi", "Georgia");
+    assert_eq!(ru["id"], "iso:GE");
+    assert!(ru["aliases"].contains("Грузия"), "{ru:?}");
+    // Paris the person is no place; Paris the city is
+    let hilton = get("en-hilton", "Paris Hilton");
+    assert_eq!(
+        (hilton["label"].as_str(), hilton["id"].as_str()),
+        ("PER", "")
+    );
+    assert_eq!(get("fr-paris", "Paris")["id"], "gn:2988507");
+    // the user's id joins a person across scripts
+    assert_eq!(get("zh-xi", "Xi Jinping")["id"], "Q15031");
+    assert_eq!(get("en-xi", "Xi Jinping")["id"], "Q15031");
+    let corpus = rows(&out.join("corpus_entities.csv"));
+    let by_id = |id: &str| -> Vec<&std::collections::BTreeMap<String, String>> {
+        corpus.iter().filter(|c| c["id"] == id).collect()
+    };
+    assert_eq!(by_id("iso:GE").len(), 1);
+    assert_eq!(by_id("iso:GE")[0]["docs"], "2");
+    assert_eq!(by_id("gn:4197000")[0]["docs"], "1", "the state stays apart");
+    assert_eq!(by_id("Q15031")[0]["docs"], "2");
+    assert_eq!(by_id("gn:1816670")[0]["docs"], "2", "北京 and Beijing");
+    let coverage = rows(&out.join("coverage.csv"));
+    assert!(
+        coverage.iter().any(|c| c["item"] == "Beijing"
+            && c["doc_id"] == "in/zh-xi"
+            && c["id"] == "gn:1816670"),
+        "{coverage:#?}"
+    );
 }
 
 #[test]

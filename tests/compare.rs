@@ -61,7 +61,7 @@ fn headers_are_the_contract() {
     for (file, want) in [
         (
             "coverage.csv",
-            "item_type,item,label,doc_id,mentions,first_start",
+            "item_type,item,label,doc_id,mentions,first_start,id",
         ),
         (
             "similarity.csv",

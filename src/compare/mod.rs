@@ -336,6 +336,8 @@ pub struct Doc<'a> {
 pub struct EntityInfo<'a> {
     pub name: &'a str,
     pub label: &'static str,
+    /// Language-independent identifier, or "".
+    pub id: &'a str,
     pub docs: u64,
     pub mentions: u64,
 }
@@ -391,6 +393,7 @@ struct CoverageRow<'a> {
     doc_id: Text<'a>,
     mentions: u64,
     first_start: u64,
+    id: Text<'a>,
 }
 impl Row for CoverageRow<'_> {
     const HEADER: &'static [&'static str] = &[
@@ -400,6 +403,7 @@ impl Row for CoverageRow<'_> {
         "doc_id",
         "mentions",
         "first_start",
+        "id",
     ];
 }
 
@@ -905,11 +909,11 @@ pub fn write(
         let spooled = parse_terms(bytes)?;
         let mut out = DocOut::default();
         // coverage rows: entities, keyphrases, terms; each by mentions (descending), then item
-        let mut rows: Vec<(ItemType, &str, &'static str, u64, u64)> = Vec::new();
+        let mut rows: Vec<(ItemType, &str, &'static str, u64, u64, &str)> = Vec::new();
         for &(e, m, first) in d.entities {
             if entity_selected[e as usize] {
                 let x = &entities[e as usize];
-                rows.push((ItemType::Entity, x.name, x.label, m as u64, first));
+                rows.push((ItemType::Entity, x.name, x.label, m as u64, first, x.id));
                 if let Some(&i) = top_entity.get(&e) {
                     out.hits.push((i, m));
                 }
@@ -924,6 +928,7 @@ pub fn write(
                     "",
                     t.count as u64,
                     t.first,
+                    "",
                 ));
                 if let Some(&i) = top_kp.get(&k) {
                     out.hits.push((i, t.count));
@@ -940,6 +945,7 @@ pub fn write(
                         "",
                         t.count as u64,
                         t.first,
+                        "",
                     ));
                 }
                 out.unigrams.push((id, t.count as u64));
@@ -952,9 +958,10 @@ pub fn write(
                 .then_with(|| a.1.cmp(b.1))
                 .then(a.2.cmp(b.2))
                 .then(a.4.cmp(&b.4))
+                .then(a.5.cmp(b.5))
         });
         let mut w = csv_writer(&mut out.coverage);
-        for (kind, item, label, mentions, first) in rows {
+        for (kind, item, label, mentions, first, id) in rows {
             let _ = w.serialize(CoverageRow {
                 item_type: kind.as_str(),
                 item: Text(item),
@@ -962,6 +969,7 @@ pub fn write(
                 doc_id: Text(d.doc_id),
                 mentions,
                 first_start: first,
+                id: Text(id),
             });
         }
         let _ = w.flush();

@@ -7,7 +7,8 @@
 //! NFC; case-sensitive, so `US` is not `us`), leftmost-longest within a sentence. Matches are
 //! both a tagger feature (label and position in the match) and, where the tagger found nothing,
 //! mentions of their own (`method = gazetteer`). A `canonical` column links aliases
-//! (`U.S.` → `United States`).
+//! (`U.S.` → `United States`); an `id` column gives the entity an identifier that links its
+//! names across languages and articles ([`super::link`]).
 
 use super::model::TYPES;
 use super::tokens::NerToken;
@@ -27,6 +28,8 @@ pub struct Entry {
     pub canonical: String,
     /// Whether it came from the user's `--gazetteer` file.
     pub user: bool,
+    /// The user's identifier for the entity (`id` column), linking it across languages.
+    pub id: Option<String>,
 }
 
 /// A match of a listed name in a text: tokens `start..end`, entry index.
@@ -48,6 +51,8 @@ pub struct Gazetteer {
     first_names: FxHashSet<String>,
     canonical: FxHashMap<String, String>,
     names: FxHashSet<String>,
+    /// name or canonical name → entry, for entries with an id
+    ids: FxHashMap<(String, u8), usize>,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -136,7 +141,7 @@ impl Gazetteer {
         .clone()
     }
 
-    /// The built-in lists plus a user's CSV (`name,label[,canonical]` with a header row).
+    /// The built-in lists plus a user's CSV (`name,label[,canonical][,id]` with a header row).
     /// Returns the 1-based line numbers and reasons of rows that were skipped.
     pub fn with_user(csv_text: &str) -> Result<(Gazetteer, Vec<(u64, String)>), String> {
         let base = Gazetteer::builtin();
@@ -146,6 +151,7 @@ impl Gazetteer {
             first_names: base.first_names.clone(),
             canonical: FxHashMap::default(),
             names: FxHashSet::default(),
+            ids: FxHashMap::default(),
         };
         // user entries first: they win over built-in ones with the same tokens
         let skipped = g.add_csv(csv_text, true)?;
@@ -172,6 +178,11 @@ impl Gazetteer {
                 .or_insert_with(|| e.canonical.clone());
         }
         let k = self.entries.len() as u32;
+        if e.id.is_some() {
+            for n in [&e.name, &e.canonical] {
+                self.ids.entry((n.clone(), e.ty)).or_insert(k as usize);
+            }
+        }
         self.names.insert(e.name.clone());
         self.index.entry(e.tokens[0].clone()).or_default().push(k);
         self.entries.push(e);
@@ -187,10 +198,12 @@ impl Gazetteer {
         let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
         let (Some(nc), Some(lc)) = (col("name"), col("label")) else {
             return Err(
-                "needs a header row with the columns name,label (and optionally canonical)".into(),
+                "needs a header row with the columns name,label (and optionally canonical, id)"
+                    .into(),
             );
         };
         let cc = col("canonical");
+        let ic = col("id");
         let mut skipped = Vec::new();
         for (i, rec) in r.records().enumerate() {
             let line = i as u64 + 2;
@@ -225,6 +238,11 @@ impl Gazetteer {
                 ty,
                 canonical: canonical.to_string(),
                 user,
+                id: ic
+                    .and_then(|c| rec.get(c))
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string),
             });
         }
         Ok(skipped)
@@ -248,6 +266,13 @@ impl Gazetteer {
     /// The canonical name of a listed alias (`U.S.` → `United States`).
     pub fn canonical(&self, name: &str) -> Option<&str> {
         self.canonical.get(name).map(String::as_str)
+    }
+
+    /// The identifier and canonical name a `--gazetteer` row with an `id` gives `name` (a name
+    /// or canonical name of that row) of type `ty`.
+    pub fn user_id(&self, name: &str, ty: u8) -> Option<(&str, &str)> {
+        let e = &self.entries[*self.ids.get(&(name.to_string(), ty))?];
+        Some((e.id.as_deref()?, e.canonical.as_str()))
     }
 
     /// Leftmost-longest matches over tokens with matching forms `keys`, within sentences.
