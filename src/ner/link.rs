@@ -130,8 +130,9 @@ fn ending(word: &str, common: usize) -> bool {
 }
 
 /// Whether `form` (a text's key) may be an inflected form of `name` (a list key): as many
-/// words, each of at least four letters differing from the name's word only in the last two
-/// letters of either, the form's own being an [`ending`] (`россии`/`россия`, `пекине`/`пекин`, `штатов`/`штаты`,
+/// words, each of at least four letters, sharing at least four letters with the name's word and
+/// all but its last two (its last one, for a name of five letters or fewer), the form's own
+/// rest at most two letters and an [`ending`] (`россии`/`россия`, `пекине`/`пекин`, `штатов`/`штаты`,
 /// `deutschlands`/`deutschland`), and not more than two letters longer. Gives the letters
 /// shared, for preferring the closest name.
 fn inflected(form: &str, name: &str) -> Option<usize> {
@@ -143,7 +144,19 @@ fn inflected(form: &str, name: &str) -> Option<usize> {
             (Some(a), Some(b)) => {
                 let (la, lb) = (a.chars().count(), b.chars().count());
                 let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
-                if a != b && (la < 4 || common < 3 || common + 2 < la.max(lb) || !ending(a, common))
+                // short names may lose one letter only (`китай` → `китая`, not `сакаи` →
+                // `сакиб`)
+                let keep = if lb <= 5 {
+                    lb.saturating_sub(1)
+                } else {
+                    lb - 2
+                };
+                if a != b
+                    && (la < 4
+                        || common < 4
+                        || common < keep
+                        || common + 2 < la
+                        || !ending(a, common))
                 {
                     return None;
                 }
@@ -483,6 +496,7 @@ mod tests {
         // stems that are not endings do not link: `Франциск` (Francis) is not `Франция`
         assert_eq!(id("Франциск", "rus"), None);
         assert_eq!(id("Австрии", "rus").as_deref(), Some("iso:AT"));
+        assert_eq!(id("Сакиб", "rus"), None, "a name, not Sakai (Сакаи)");
         let l = one("Франции", LOC, "rus").unwrap();
         assert_eq!((l.id.as_str(), l.canonical.as_str()), ("iso:FR", "France"));
     }
