@@ -14,11 +14,12 @@
 //! A name is looked up:
 //! 1. exactly, after NFC, case folding, `ё` → `е` and traditional → simplified Han: first among
 //!    the names of the entity's own language and English, then among all languages';
-//! 2. else, in languages whose names inflect (Russian, Ukrainian, Bulgarian, Polish, Czech,
+//! 2. else without accents on Latin letters, as capitals often lose them (`Etats-Unis`);
+//! 3. else, in languages whose names inflect (Russian, Ukrainian, Bulgarian, Polish, Czech,
 //!    German, Finnish, Hungarian, Turkish, Greek, Romanian), as a form that differs from a name
 //!    only in the last two letters of each word (`России`, `Пекине`, `Соединенных Штатов`,
 //!    `Deutschlands`), the closest name winning (`Китая` is `Китай`, China, not `Кито`, Quito);
-//! 3. else, in Arabic, without a leading conjunction or preposition (`والصين`, `بالصين`).
+//! 4. else, in Arabic, without a leading conjunction or preposition (`والصين`, `بالصين`).
 //!
 //! Countries link from LOC and ORG entities (`China said` is often tagged ORG); cities and
 //! regions from LOC only (`Barcelona`, the club, is not the city). A name that fits several
@@ -92,11 +93,37 @@ pub fn key(name: &str) -> String {
     }
 }
 
+/// `key` without the accents of Latin letters (`états-unis` → `etats-unis`), or `None` when it
+/// has none.
+fn unaccented(key: &str) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    if key.is_ascii() {
+        return None;
+    }
+    let mut out = String::with_capacity(key.len());
+    let mut changed = false;
+    for c in key.chars() {
+        let mut base = c.nfd();
+        let first = base.next().unwrap_or(c);
+        if first.is_ascii_alphabetic() && c != first {
+            out.push(first);
+            changed = true;
+            out.extend(base.filter(|m| !is_combining_mark(*m)));
+        } else {
+            out.push(c);
+        }
+    }
+    changed.then_some(out)
+}
+
 /// The list of places with their names.
 pub struct Places {
     places: Vec<Place>,
     /// key → (place, language mask)
     names: FxHashMap<String, Vec<(u32, u64)>>,
+    /// unaccented key → places, for keys with accents (`etats-unis`)
+    plain: FxHashMap<String, Vec<u32>>,
     /// per inflecting language of [`LANGS`]: its names' and English names' keys, sorted, with
     /// their places
     sorted: Vec<OnceLock<Vec<(String, u32)>>>,
@@ -206,9 +233,19 @@ impl Places {
                 None => list.push((p, mask)),
             }
         }
+        let mut plain: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        for (k, list) in &names {
+            if let Some(u) = unaccented(k) {
+                let v = plain.entry(u).or_default();
+                v.extend(list.iter().map(|&(p, _)| p));
+                v.sort_unstable();
+                v.dedup();
+            }
+        }
         Places {
             places,
             names,
+            plain,
             sorted: LANGS.iter().map(|_| OnceLock::new()).collect(),
         }
     }
@@ -240,6 +277,12 @@ impl Places {
     pub fn lookup(&self, name: &str, lang: &str) -> Vec<u32> {
         let k = key(name);
         let mut out = self.exact(&k, lang);
+        // accents dropped in the text, as capitals often lose them (`Etats-Unis`)
+        if out.is_empty()
+            && let Some(list) = self.plain.get(&k)
+        {
+            out = list.clone();
+        }
         if out.is_empty()
             && let Some(sorted) = self.sorted(lang)
         {
@@ -497,6 +540,8 @@ mod tests {
         assert_eq!(id("Франциск", "rus"), None);
         assert_eq!(id("Австрии", "rus").as_deref(), Some("iso:AT"));
         assert_eq!(id("Сакиб", "rus"), None, "a name, not Sakai (Сакаи)");
+        assert_eq!(id("Etats-Unis", "fra").as_deref(), Some("iso:US"));
+        assert_eq!(id("Birmanie", "fra").as_deref(), Some("iso:MM"));
         let l = one("Франции", LOC, "rus").unwrap();
         assert_eq!((l.id.as_str(), l.canonical.as_str()), ("iso:FR", "France"));
     }
