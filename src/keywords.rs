@@ -34,6 +34,12 @@
 //!   how specific its words are in the corpus (idf), where it first appears, how it is
 //!   capitalised, its length, and how YAKE ranks it.
 //!
+//! **News words** are never keyphrases on their own ([`crate::lexicon::Lexicon::news`],
+//! `data/lexicon/news.csv`): a candidate made only of weekday and month names, `yesterday`,
+//! `today`, `tomorrow` and reporting words (`said`, `Saturday`, `said Tuesday`), or starting or
+//! ending with a reporting word (`Obama said`, `according to officials`), is ranked by no method;
+//! inside a longer phrase they stay (`Black Friday sales`).
+//!
 //! **Near-duplicates** are removed from every list: a candidate whose stem sequence equals,
 //! contains or is contained in a higher-ranked one's (hyphens ignored) is dropped — `state
 //! security`, `State Security`, `security` and `state security law` are one entry, the
@@ -144,6 +150,10 @@ pub struct Candidate {
     /// RAKE score (sum of its words' degree / frequency) when it is a maximal run of content
     /// words somewhere in the article, else 0; to 9 decimals.
     pub rake: f64,
+    /// Whether it is news copy rather than a keyphrase ([`crate::lexicon::Lexicon::news`]):
+    /// only dates and reporting words (`said`, `Saturday`, `said Tuesday`), or a phrase that
+    /// starts or ends with a reporting word (`Obama said`). Never ranked by any method.
+    pub news: bool,
 }
 
 /// A string of [`DocKeywords::strings`], by byte offsets.
@@ -529,6 +539,16 @@ pub fn extract(text: &str, seg: &Segmentation, ann: &Annotated, max_n: usize) ->
                 0.0
             };
             let best = &variants[best[k] as usize];
+            let news = {
+                let forms = (best.first..=best.last).map(|j| ann.form(j));
+                let cue_edge = [best.first, best.last]
+                    .iter()
+                    .any(|&j| ann.form(j).news == crate::lexicon::NEWS_CUE);
+                let mut content = forms.filter(|f| f.content).peekable();
+                cue_edge
+                    || (content.peek().is_some()
+                        && content.all(|f| f.news != crate::lexicon::NEWS_NONE))
+            };
             let mut parts = [NONE; MAX_N];
             for (p, &stem) in stems.iter().enumerate() {
                 if ann.form(a.first + p).content {
@@ -553,6 +573,7 @@ pub fn extract(text: &str, seg: &Segmentation, ann: &Annotated, max_n: usize) ->
                 yake: round9(yake),
                 textrank: round9(textrank),
                 rake: round9(rake),
+                news,
             }
         })
         .collect();
@@ -935,7 +956,11 @@ pub fn rank(doc: &DocKeywords, method: Method, corpus: &CorpusView, k: usize) ->
     }
     let scores = scores(doc, method, corpus);
     let mut order: Vec<usize> = (0..doc.candidates.len())
-        .filter(|&i| scores[i].is_finite() && (method == Method::Yake || scores[i] > 0.0))
+        .filter(|&i| {
+            !doc.candidates[i].news
+                && scores[i].is_finite()
+                && (method == Method::Yake || scores[i] > 0.0)
+        })
         .collect();
     let better = |&a: &usize, &b: &usize| -> Ordering {
         let by_score = if method.higher_is_better() {
@@ -1058,7 +1083,7 @@ impl DocKeywords {
                 put(out, v);
             }
             let (tr, rk) = (c.textrank.to_bits(), c.rake.to_bits());
-            out.push(u8::from(tr != 0) | u8::from(rk != 0) << 1);
+            out.push(u8::from(tr != 0) | u8::from(rk != 0) << 1 | u8::from(c.news) << 2);
             out.extend_from_slice(&c.yake.to_bits().to_le_bytes());
             for bits in [tr, rk] {
                 if bits != 0 {
@@ -1122,6 +1147,7 @@ impl DocKeywords {
                 yake,
                 textrank,
                 rake,
+                news: flags & 4 != 0,
             });
         }
         r.0.is_empty().then_some(DocKeywords {
@@ -1389,6 +1415,7 @@ mod tests {
                 yake,
                 textrank: 0.0,
                 rake: 0.0,
+                news: false,
             });
         }
         doc
@@ -1493,6 +1520,59 @@ mod tests {
     }
 
     #[test]
+    fn news_words_are_never_keyphrases_on_their_own() {
+        let text = "The tanker Exxon Valdez spilled crude oil on Saturday, officials said. \
+                    Crude oil covered the beaches by Monday, the Coast Guard said. Cleanup \
+                    efforts began in March, Governor Cowper told reporters. The oil spill is \
+                    the largest, according to the Coast Guard. Cowper said the spill hurt \
+                    fishing. Exxon said on Saturday that the cleanup of the oil spill would go on.";
+        let doc = extract_text(text, "eng");
+        for method in Method::ALL {
+            let words: Vec<String> = top(&doc, method, 10)
+                .into_iter()
+                .map(|k| k.to_lowercase())
+                .collect();
+            for bad in [
+                "said",
+                "saturday",
+                "monday",
+                "march",
+                "told",
+                "according",
+                "exxon said",
+            ] {
+                assert!(
+                    !words.contains(&bad.to_string()),
+                    "{method:?}: {bad} in {words:?}"
+                );
+            }
+            assert!(
+                !words
+                    .iter()
+                    .any(|w| w.ends_with(" said") || w.starts_with("said ")),
+                "{method:?}: {words:?}"
+            );
+        }
+        // still part of a longer phrase, and the content words themselves stay
+        let yake = top(&doc, Method::Yake, 10);
+        assert!(
+            yake.iter().any(|k| k.to_lowercase().contains("oil")),
+            "{yake:?}"
+        );
+        let ru = extract_text(
+            "Президент заявил в понедельник, что переговоры продолжатся в январе. Переговоры важны, сказал он.",
+            "rus",
+        );
+        let words = top(&ru, Method::Yake, 10);
+        for bad in ["заявил", "понедельник", "январе", "сказал"] {
+            assert!(
+                !words.iter().any(|w| w.to_lowercase() == bad),
+                "{bad} in {words:?}"
+            );
+        }
+    }
+
+    #[test]
     fn spool_round_trip() {
         let text = "Le Conseil d’État a tranché : l’État paiera 100 000 € à Zoë. Zoë ?";
         let doc = extract_text(text, "fra");
@@ -1502,6 +1582,7 @@ mod tests {
         let back = DocKeywords::decode(&spool).expect("decodes");
         assert_eq!(back.candidates.len(), doc.candidates.len());
         for (a, b) in doc.candidates.iter().zip(&back.candidates) {
+            assert_eq!(a.news, b.news);
             assert_eq!(doc.keyword(a), back.keyword(b));
             assert_eq!(doc.stem(a), back.stem(b));
             assert_eq!(
