@@ -7,7 +7,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use newslens::input::{self, Document, ReadOptions};
-use newslens::keywords::{CorpusView, DocKeywords, Method, extract, rank};
+use newslens::keywords::{CorpusView, DocKeywords, Method, extract_for, rank};
 use newslens::language::detect_language;
 use newslens::lexicon::{Annotated, Lexicon, annotate};
 use newslens::segment::{Segmentation, segment};
@@ -46,12 +46,17 @@ fn keywords(c: &mut Criterion) {
         terms += t.terms.len();
         corpus.add(l, &t);
     }
-    let extract_all = || -> Vec<DocKeywords> {
+    let extract_some = |methods: &[Method]| -> Vec<DocKeywords> {
         docs.iter()
             .zip(&prepared)
-            .map(|(d, (seg, ann))| extract(black_box(&d.text), seg, ann, MAX_N))
+            .map(|(d, (seg, ann))| extract_for(black_box(&d.text), seg, ann, MAX_N, methods))
             .collect()
     };
+    let extract_all = || extract_some(&Method::ALL);
+    let without_positionrank: Vec<Method> = Method::ALL
+        .into_iter()
+        .filter(|m| *m != Method::Positionrank)
+        .collect();
     // keyword candidates are exactly the terms (same n-grams, same stem keys)
     let extracted = extract_all();
     let candidates: usize = extracted.iter().map(|k| k.candidates.len()).sum();
@@ -76,10 +81,22 @@ fn keywords(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("extract (candidates, yake, textrank, rake)", |b| {
         b.iter(|| {
-            let n: usize = extract_all().iter().map(|k| k.candidates.len()).sum();
+            let n: usize = extract_some(&without_positionrank)
+                .iter()
+                .map(|k| k.candidates.len())
+                .sum();
             assert_eq!(n, candidates);
         })
     });
+    g.bench_function(
+        "extract (candidates, yake, textrank, rake, positionrank)",
+        |b| {
+            b.iter(|| {
+                let n: usize = extract_all().iter().map(|k| k.candidates.len()).sum();
+                assert_eq!(n, candidates);
+            })
+        },
+    );
     g.bench_function("combined (extract + corpus scores + top 20)", |b| {
         b.iter(|| assert_eq!(rank_all(&extract_all()), keywords))
     });

@@ -50,17 +50,18 @@ PY
 
 keyphrases() {
   # headline-only KPCrowd documents (title_only) are left out, as in the YAKE figures
-  for set in 500N-KPCrowd WikiNews-fr 110-PT-BN-KP; do
+  for set in 500N-KPCrowd WikiNews-fr 110-PT-BN-KP Inspec; do
     gold="$EVAL/keyphrase/$set.jsonl"
     python3 "$EVAL/strip.py" "$gold" "$TMP/$set.jsonl" --exclude-flag title_only
-    "$BIN" run "$TMP/$set.jsonl" -o "$TMP/$set" -q || true
-    for method in combined yake tfidf textrank rake; do
+    "$BIN" run "$TMP/$set.jsonl" -o "$TMP/$set" -q \
+      --keyword-methods combined,yake,tfidf,textrank,rake,positionrank || true
+    for method in combined yake tfidf textrank rake positionrank; do
       python3 "$EVAL/score_keyphrases.py" "$gold" "$TMP/$set" --method "$method" \
         --exclude-flag title_only > "$TMP/kp.txt"
       f5=$(sed -n 's/^@5: .*F1=//p' "$TMP/kp.txt")
       f10=$(sed -n 's/^@10: .*F1=//p' "$TMP/kp.txt")
       stem=$(sed -n 's/.*stemmer=\([a-z]*\).*/\1/p' "$TMP/kp.txt")
-      printf 'keyphrases %-13s %-9s F1@5=%s F1@10=%s (stemmer=%s)\n' "$set" "$method" "$f5" "$f10" "$stem"
+      printf 'keyphrases %-13s %-12s F1@5=%s F1@10=%s (stemmer=%s)\n' "$set" "$method" "$f5" "$f10" "$stem"
     done
   done
 }

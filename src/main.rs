@@ -31,7 +31,7 @@ OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
                     — content terms (n = 1, 2, 3 words) per article, by doc_id then count
   keywords.csv      doc_id, method, rank, keyword, score, count, first_start
                     — the top --keywords phrases per article and method (combined, yake,
-                    tfidf, textrank, rake), by doc_id, method, rank; keyword = the phrase as
+                    tfidf, textrank, rake; positionrank on request), by doc_id, method, rank; keyword = the phrase as
                     most often written in the article; score: higher is better, except
                     yake (lower is better); count = occurrences in the article;
                     first_start = offset of the first one
@@ -186,6 +186,8 @@ enum KeywordMethod {
     Textrank,
     /// RAKE degree/frequency (Rose et al. 2010)
     Rake,
+    /// PositionRank: position-biased PageRank (Florescu & Caragea 2017)
+    Positionrank,
 }
 
 impl KeywordMethod {
@@ -196,6 +198,7 @@ impl KeywordMethod {
             KeywordMethod::Tfidf => Method::Tfidf,
             KeywordMethod::Textrank => Method::Textrank,
             KeywordMethod::Rake => Method::Rake,
+            KeywordMethod::Positionrank => Method::Positionrank,
         }
     }
 }
@@ -251,7 +254,7 @@ struct AnalysisArgs {
     /// Keywords per article per method in keywords.csv; 0 = no keywords.
     #[arg(long, value_name = "N", default_value_t = 20)]
     keywords: usize,
-    /// Keyword methods (comma-separated) [default: combined,yake,tfidf,textrank,rake].
+    /// Keyword methods (comma-separated) [default: combined,yake,tfidf,textrank,rake; positionrank on request].
     #[arg(long, value_delimiter = ',', value_name = "METHODS")]
     keyword_methods: Vec<KeywordMethod>,
     /// Column of CSV inputs holding the article text.
@@ -452,7 +455,7 @@ fn run_config(
             emit_sentences: a.emit.contains(&Emit::Sentences),
             keywords: a.keywords,
             keyword_methods: if a.keyword_methods.is_empty() {
-                Method::ALL.to_vec()
+                Method::DEFAULT.to_vec()
             } else {
                 Method::ALL
                     .into_iter()

@@ -72,7 +72,7 @@ impl Default for Options {
             emit_sentences: false,
             max_n: crate::terms::MAX_N,
             keywords: 20,
-            keyword_methods: Method::ALL.to_vec(),
+            keyword_methods: Method::DEFAULT.to_vec(),
             ner: true,
             gazetteer: Gazetteer::builtin(),
             compare: crate::compare::Settings::default(),
@@ -227,7 +227,7 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
     let terms = timed(&mut times.terms, || count_terms(&seg, &ann, opts.max_n));
     let keywords = timed(&mut times.keywords, || {
         if opts.extract_keywords() {
-            crate::keywords::extract(&text, &seg, &ann, opts.max_n)
+            crate::keywords::extract_for(&text, &seg, &ann, opts.max_n, &opts.keyword_methods)
         } else {
             DocKeywords::default()
         }

@@ -914,7 +914,14 @@ fn keywords_csv_contract() {
     );
     let kw = rows(&path);
     let docs = rows(&out.path().join("documents.csv"));
-    let order = ["combined", "yake", "tfidf", "textrank", "rake"];
+    let order = [
+        "combined",
+        "yake",
+        "tfidf",
+        "textrank",
+        "rake",
+        "positionrank",
+    ];
     let key = |r: &std::collections::BTreeMap<String, String>| {
         (
             r["doc_id"].clone(),
@@ -922,19 +929,22 @@ fn keywords_csv_contract() {
             r["rank"].parse::<usize>().unwrap(),
         )
     };
-    // sorted by doc_id, method (combined, yake, tfidf, textrank, rake), rank; ranks 1, 2, ...
+    // sorted by doc_id, method (combined, yake, tfidf, textrank, rake, positionrank), rank;
+    // ranks 1, 2, ...
     let keys: Vec<_> = kw.iter().map(key).collect();
     assert!(keys.windows(2).all(|w| w[0] < w[1]), "row order");
     for w in keys.windows(2) {
         let fresh = w[0].0 != w[1].0 || w[0].1 != w[1].1;
         assert_eq!(w[1].2, if fresh { 1 } else { w[0].2 + 1 }, "{w:?}");
     }
-    // every document with words has every method, at most 20 each
+    // every document with words has every default method, at most 20 each; positionrank is
+    // opt-in
+    assert!(!kw.iter().any(|r| r["method"] == "positionrank"));
     for d in docs.iter().filter(|d| d["words"] != "0") {
-        for m in order {
+        for m in &order[..5] {
             let n = kw
                 .iter()
-                .filter(|r| r["doc_id"] == d["doc_id"] && r["method"] == m)
+                .filter(|r| r["doc_id"] == d["doc_id"] && r["method"] == *m)
                 .count();
             assert!((1..=20).contains(&n), "{} {m}: {n}", d["doc_id"]);
         }
@@ -1001,7 +1011,7 @@ fn keyword_options() {
             "--keywords",
             "3",
             "--keyword-methods",
-            "rake,yake",
+            "positionrank,rake,yake",
             "-q",
             "-o",
         ])
@@ -1021,7 +1031,7 @@ fn keyword_options() {
         .collect();
     let mut want = Vec::new();
     for doc in ["news/loi_fr", "news/security_law"] {
-        for m in ["yake", "rake"] {
+        for m in ["yake", "rake", "positionrank"] {
             for rank in ["1", "2", "3"] {
                 want.push((doc, m, rank));
             }

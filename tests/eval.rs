@@ -191,10 +191,21 @@ fn keyphrase_floors() {
             .arg("-o")
             .arg(&out)
             .arg("-q")
+            .args([
+                "--keyword-methods",
+                "combined,yake,tfidf,textrank,rake,positionrank",
+            ])
             .assert()
             .success();
         let mut f1 = BTreeMap::new();
-        for method in ["combined", "yake", "tfidf", "textrank", "rake"] {
+        for method in [
+            "combined",
+            "yake",
+            "tfidf",
+            "textrank",
+            "rake",
+            "positionrank",
+        ] {
             let mut score: Vec<&dyn AsRef<std::ffi::OsStr>> =
                 vec![&score_py, &gold, &out, &"--method", &method];
             score.extend(flag.iter().map(|f| f as &dyn AsRef<std::ffi::OsStr>));
