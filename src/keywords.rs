@@ -39,7 +39,8 @@
 //!
 //! **News words** are never keyphrases on their own ([`crate::lexicon::Lexicon::news`],
 //! `data/lexicon/news.csv`): a candidate made only of weekday and month names, `yesterday`,
-//! `today`, `tomorrow` and reporting words (`said`, `Saturday`, `said Tuesday`), or starting or
+//! `today`, `tomorrow`, courtesy titles, one-word wire services and reporting words (`said`,
+//! `Saturday`, `said Tuesday`, `Mr`, `Reuters`), or starting or
 //! ending with a reporting word (`Obama said`, `according to officials`), is ranked by no method;
 //! inside a longer phrase they stay (`Black Friday sales`).
 //!
@@ -1779,6 +1780,19 @@ mod tests {
             yake.iter().any(|k| k.to_lowercase().contains("oil")),
             "{yake:?}"
         );
+        let wire = extract_text(
+            "LONDON (Reuters) - Mr Smith said the bank would cut rates. Mr Smith, the bank's \
+             governor, told Reuters that rates would fall. The bank cut rates, Reuters reported.",
+            "eng",
+        );
+        let words: Vec<String> = top(&wire, Method::Yake, 10)
+            .into_iter()
+            .map(|k| k.to_lowercase())
+            .collect();
+        for bad in ["reuters", "mr"] {
+            assert!(!words.contains(&bad.to_string()), "{bad} in {words:?}");
+        }
+        assert!(words.iter().any(|w| w.contains("smith")), "{words:?}");
         let ru = extract_text(
             "Президент заявил в понедельник, что переговоры продолжатся в январе. Переговоры важны, сказал он.",
             "rus",
