@@ -446,6 +446,7 @@ impl Reducer {
         let mut entities: Vec<(u32, u32, u64)> = Vec::new();
         for e in a.entities {
             let next = self.corpus_entities.len() as u32;
+            let linked = e.id.is_some();
             let key = match e.id {
                 Some(id) => EntityKey::Id(id),
                 None => EntityKey::Name(e.name.clone(), e.label),
@@ -458,8 +459,13 @@ impl Reducer {
                     name: e.name.clone(),
                     ..CorpusEntity::default()
                 });
-            // a document's entities of one id under two labels count once in `docs`
-            let seen = entities.iter().position(|x| x.0 == c.id);
+            // a document's entities of one id under two labels count once in `docs` (unlinked
+            // ones are unique per name and label already)
+            let seen = if linked {
+                entities.iter().position(|x| x.0 == c.id)
+            } else {
+                None
+            };
             if seen.is_none() {
                 c.docs += 1;
             }

@@ -6,6 +6,29 @@ use common::{newslens, root, rows};
 use std::fs;
 use std::path::Path;
 
+/// Writes `files` into `dir/in` and `gazetteer` into `dir/names.csv`, runs newslens on them
+/// with `--gazetteer` (exit 0) and gives the output folder.
+fn run_with_gazetteer(dir: &Path, files: &[(&str, &str)], gazetteer: &str) -> std::path::PathBuf {
+    let inp = dir.join("in");
+    fs::create_dir(&inp).unwrap();
+    for (file, text) in files {
+        fs::write(inp.join(file), text).unwrap();
+    }
+    let gaz = dir.join("names.csv");
+    fs::write(&gaz, gazetteer).unwrap();
+    let out = dir.join("out");
+    newslens()
+        .arg("run")
+        .arg(&inp)
+        .arg("--gazetteer")
+        .arg(&gaz)
+        .args(["-q", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    out
+}
+
 fn read(p: &Path) -> String {
     fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
@@ -248,34 +271,21 @@ fn seed_article_entities() {
 #[test]
 fn user_gazetteer_and_languages_without_a_model() {
     let dir = tempfile::tempdir().unwrap();
-    let inp = dir.path().join("in");
-    fs::create_dir(&inp).unwrap();
-    fs::write(
-        inp.join("a.txt"),
-        "Zorblax Widgets said on Tuesday it would hire 200 people in Kettering. Analysts at Quillmate expect more. Mr. Brian Zorblax Widgets Fund manager agreed.",
-    )
-    .unwrap();
-    fs::write(
-        inp.join("b.txt"),
-        "Zorblax Widgetsは火曜日、Berlinで200人を新たに雇用すると発表した。",
-    )
-    .unwrap();
-    let gaz = dir.path().join("names.csv");
-    fs::write(
-        &gaz,
+    let out = run_with_gazetteer(
+        dir.path(),
+        &[
+            (
+                "a.txt",
+                "Zorblax Widgets said on Tuesday it would hire 200 people in Kettering. Analysts at Quillmate expect more. Mr. Brian Zorblax Widgets Fund manager agreed.",
+            ),
+            (
+                "b.txt",
+                "Zorblax Widgetsは火曜日、Berlinで200人を新たに雇用すると発表した。",
+            ),
+        ],
         "name,label\nZorblax Widgets,ORG\nQuillmate,ORG\nBroken,THING\n",
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    newslens()
-        .arg("run")
-        .arg(&inp)
-        .arg("--gazetteer")
-        .arg(&gaz)
-        .args(["-q", "-o"])
-        .arg(&out)
-        .assert()
-        .code(0);
+    );
+    let inp = dir.path().join("in");
     let mentions = rows(&out.join("mentions.csv"));
     let find = |doc: &str, text: &str| {
         mentions
@@ -429,9 +439,7 @@ fn bundled_corpus_languages() {
 #[test]
 fn one_id_across_languages_and_ambiguous_names_apart() {
     let dir = tempfile::tempdir().unwrap();
-    let inp = dir.path().join("in");
-    fs::create_dir(&inp).unwrap();
-    for (file, text) in [
+    let files = [
         (
             "en-atlanta.txt",
             "The governor of Georgia met business leaders in Atlanta on Monday to discuss the state budget.",
@@ -457,25 +465,12 @@ fn one_id_across_languages_and_ambiguous_names_apart() {
             "en-xi.txt",
             "Chinese President Xi Jinping met the visiting French president in Beijing on Monday.",
         ),
-    ] {
-        fs::write(inp.join(file), text).unwrap();
-    }
-    let gaz = dir.path().join("people.csv");
-    fs::write(
-        &gaz,
+    ];
+    let out = run_with_gazetteer(
+        dir.path(),
+        &files,
         "name,label,canonical,id\nXi Jinping,PER,Xi Jinping,Q15031\n习近平,PER,Xi Jinping,Q15031\n",
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    newslens()
-        .arg("run")
-        .arg(&inp)
-        .arg("--gazetteer")
-        .arg(&gaz)
-        .args(["-q", "-o"])
-        .arg(&out)
-        .assert()
-        .code(0);
+    );
     let entities = rows(&out.join("entities.csv"));
     let get = |doc: &str, name: &str| {
         entities

@@ -598,6 +598,8 @@ pub fn extract_parts(
                 e.aliases.push(a.clone());
             }
         }
+    }
+    for e in entities.iter_mut().filter(|e| e.id.is_some()) {
         e.aliases.sort();
     }
     let mut mentions: Vec<Mention> = named
