@@ -559,7 +559,7 @@ fn formula_guard_on_every_text_column() {
     assert_eq!(d["url"], "'@url");
     for file in [
         "documents.csv",
-        "terms.csv",
+        "corpus_terms.csv",
         "corpus_terms.csv",
         "tokens.csv",
         "diagnostics.csv",
@@ -574,7 +574,7 @@ fn formula_guard_on_every_text_column() {
             }
         }
     }
-    let terms = rows(&out.join("terms.csv"));
+    let terms = rows(&out.join("corpus_terms.csv"));
     assert!(
         terms.iter().any(|t| t["term"] == "'@evil"),
         "handles are terms, guarded"
@@ -647,4 +647,80 @@ fn a_disk_too_small_for_the_workbook_skips_it_and_keeps_the_tables() {
     assert!(!out.join("newslens.xlsx").exists());
     assert!(out.join("report.html").is_file());
     verify_complete(&out);
+}
+
+/// The tables of a run as the workbook sees them while they are written: `documents.csv` is
+/// finished first; when the workbook asks for more, `corpus_terms.csv` is written (and must fit).
+struct TwoTables {
+    dir: PathBuf,
+    step: std::sync::Mutex<usize>,
+    second: std::sync::Mutex<Option<std::io::Result<()>>>,
+}
+
+impl newslens::report::workbook::Tables for TwoTables {
+    fn finished_beyond(
+        &self,
+        _seen: usize,
+    ) -> (Vec<&'static str>, newslens::report::workbook::Progress) {
+        use newslens::report::workbook::Progress;
+        let mut step = self.step.lock().unwrap();
+        *step += 1;
+        match *step {
+            1 => (vec!["documents.csv"], Progress::Writing),
+            _ => {
+                let mut second = self.second.lock().unwrap();
+                if second.is_none() {
+                    *second = Some(fs::write(self.dir.join("corpus_terms.csv"), table(1 << 20)));
+                }
+                (vec!["documents.csv", "corpus_terms.csv"], Progress::Done)
+            }
+        }
+    }
+}
+
+/// A CSV table of about `bytes` bytes.
+fn table(bytes: usize) -> String {
+    let mut s = String::from("doc_id,term,count\n");
+    let mut i = 0;
+    while s.len() < bytes {
+        s.push_str(&format!("d{},term{},{}\n", i % 97, i, i % 13));
+        i += 1;
+    }
+    s
+}
+
+#[test]
+fn the_workbook_never_takes_the_room_a_table_still_to_come_needs() {
+    // a 2 MB disk: a 100 kB table finished first, whose sheet takes about 1 MB while it is
+    // written, then a 1 MB table; filled early, the sheet would leave the table no room
+    let dir = tempfile::tempdir().unwrap();
+    let Some((disk, _guard)) = small_disk(dir.path(), "2m", "workbook headroom") else {
+        return;
+    };
+    let out = disk.join("out");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("documents.csv"), table(100_000)).unwrap();
+    let tables = TwoTables {
+        dir: out.clone(),
+        step: Default::default(),
+        second: Default::default(),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let wrote = newslens::report::workbook::write_as_ready(&out, &tables, &pool);
+    let second = tables
+        .second
+        .lock()
+        .unwrap()
+        .take()
+        .expect("corpus_terms.csv asked for");
+    second.expect("the second table has room");
+    let err = wrote.expect_err("no room for the workbook");
+    assert_eq!(err.kind(), std::io::ErrorKind::StorageFull, "{err}");
+    assert_eq!(
+        fs::metadata(out.join("corpus_terms.csv")).unwrap().len() as usize,
+        table(1 << 20).len()
+    );
 }

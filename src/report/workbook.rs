@@ -201,6 +201,35 @@ fn check_space<'a>(
     Ok(())
 }
 
+/// Free disk space a sheet filled while the run still writes tables must leave: the tables
+/// to come are not measured yet, so at least this much, and twice what the tables finished so
+/// far take (the tables still to come are rarely larger than those).
+const HEADROOM: u64 = 512 << 20;
+
+/// Whether the sheet of table `file` can be filled now, while tables are still being written,
+/// and leave [`HEADROOM`] (or twice the bytes of the tables in `finished`) free for them. When it
+/// cannot, the sheet waits until every table is finished and [`check_space`] is exact: a
+/// nearly full disk then loses the workbook, never a table.
+fn room_to_spare(dir: &Path, file: &str, finished: &[&str], max_rows: u32) -> io::Result<bool> {
+    let sheet = sheet_bytes(&dir.join(file), cap(file, max_rows))?;
+    let written: u64 = finished
+        .iter()
+        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+        .map(|m| m.len())
+        .sum();
+    let need = sheet * SPACE_PER_CSV_BYTE + HEADROOM.max(2 * written);
+    #[cfg(target_os = "linux")]
+    {
+        let st = rustix::fs::statvfs(dir).map_err(io::Error::from)?;
+        return Ok(st.f_bavail.saturating_mul(st.f_frsize) >= need);
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = need;
+        Ok(true)
+    }
+}
+
 /// Bytes of the CSV file `path` that become a sheet: its first `max_rows` lines (all of a
 /// file too small to hold more); 0 when the run did not write it.
 fn sheet_bytes(path: &Path, max_rows: u32) -> io::Result<u64> {
@@ -262,7 +291,8 @@ pub trait Tables: Sync {
 /// [`write`] while the run is still writing its tables, on a thread of its own: a sheet is
 /// filled as soon as its table is finished (the disk space checked sheet by sheet); once every
 /// table a sheet is made from is ([`Progress::Done`]), the sheets left are filled in parallel
-/// on `pool`. The sheets are put in [`SHEETS`]
+/// on `pool`. A sheet is filled early only while the disk has room to spare for the tables
+/// still to come ([`room_to_spare`]). The sheets are put in [`SHEETS`]
 /// order before the file is saved, so the bytes are those of [`write`].
 pub fn write_as_ready(
     dir: &Path,
@@ -363,7 +393,11 @@ fn build(
                     let Some(i) = SHEETS.iter().position(|s| s.1 == *name) else {
                         continue;
                     };
-                    check_space(dir, [*name], max_rows)?;
+                    // a sheet filled now takes disk space that tables still being written may
+                    // need: only with room to spare, else it waits for the exact check below
+                    if !room_to_spare(dir, name, &names, max_rows)? {
+                        continue;
+                    }
                     filled[i] = fill(&mut wb, dir, &SHEETS[i..=i], max_rows, &formats)?[0];
                     done[i] = true;
                 }
