@@ -17,6 +17,8 @@
 //! Loading builds an open-addressing table from feature id to its weights (tens of ms).
 
 use super::features::FEATURE_VERSION;
+pub use crate::perceptron::{Entry, ModelError};
+use crate::perceptron::{Reader, SparseWeights};
 
 /// Entity types, in tag order.
 pub const TYPES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
@@ -253,15 +255,6 @@ static ALLOWED_PREV: std::sync::LazyLock<Vec<Vec<u8>>> = std::sync::LazyLock::ne
         .collect()
 });
 
-/// One stored weight.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Entry {
-    /// Tag.
-    pub tag: u8,
-    /// Quantized weight.
-    pub weight: i16,
-}
-
 /// A trained, quantized tagger.
 #[derive(Clone, Debug)]
 pub struct Model {
@@ -275,56 +268,11 @@ pub struct Model {
     pub trans: Vec<i32>,
     /// End weights, quantized.
     pub end: Vec<i32>,
-    /// Feature ids, ascending.
-    pub ids: Vec<u32>,
-    /// Start of each feature's entries, plus the end.
-    pub starts: Vec<u32>,
-    /// The entries.
-    pub entries: Vec<Entry>,
-    /// Open-addressing table of (feature id, entries start << 8 | count); id 0 = empty.
-    table: Vec<(u32, u32)>,
-    mask: usize,
+    /// The features' weights.
+    pub weights: SparseWeights,
 }
-
-/// Why a model file could not be read.
-#[derive(Debug)]
-pub struct ModelError(pub String);
-
-impl std::fmt::Display for ModelError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ModelError {}
 
 const MAGIC: &[u8; 8] = b"NLNER001";
-
-struct Reader<'a> {
-    b: &'a [u8],
-    p: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
-        let s = self
-            .b
-            .get(self.p..self.p + n)
-            .ok_or_else(|| ModelError("model file is truncated".into()))?;
-        self.p += n;
-        Ok(s)
-    }
-    fn u32(&mut self) -> Result<u32, ModelError> {
-        Ok(u32::from_le_bytes(
-            self.take(4)?.try_into().unwrap_or_default(),
-        ))
-    }
-    fn i32(&mut self) -> Result<i32, ModelError> {
-        Ok(i32::from_le_bytes(
-            self.take(4)?.try_into().unwrap_or_default(),
-        ))
-    }
-}
 
 impl Model {
     /// Builds a model from its parts (sorted ids, per-feature entries).
@@ -336,77 +284,24 @@ impl Model {
         end: Vec<i32>,
         features: Vec<(u32, Vec<Entry>)>,
     ) -> Model {
-        let mut features = features;
-        features.sort_by_key(|f| f.0);
-        let mut ids = Vec::with_capacity(features.len());
-        let mut starts = Vec::with_capacity(features.len() + 1);
-        let mut entries = Vec::new();
-        for (id, es) in features {
-            ids.push(id);
-            starts.push(entries.len() as u32);
-            entries.extend(es);
-        }
-        starts.push(entries.len() as u32);
-        let mut m = Model {
+        Model {
             lang: lang.to_string(),
             epoch,
             scale,
             trans,
             end,
-            ids,
-            starts,
-            entries,
-            table: Vec::new(),
-            mask: 0,
-        };
-        m.build_table();
-        m
-    }
-
-    fn build_table(&mut self) {
-        let cap = (self.ids.len() * 2).next_power_of_two().max(16);
-        self.mask = cap - 1;
-        self.table = vec![(0, 0); cap];
-        for (k, &id) in self.ids.iter().enumerate() {
-            let mut slot = Self::slot(id) & self.mask;
-            while self.table[slot].0 != 0 {
-                slot = (slot + 1) & self.mask;
-            }
-            let (start, end) = (self.starts[k], self.starts[k + 1]);
-            self.table[slot] = (id, start << 8 | (end - start));
-        }
-    }
-
-    #[inline]
-    fn slot(id: u32) -> usize {
-        (id.wrapping_mul(0x9E37_79B1)) as usize
-    }
-
-    /// The weights of feature `id` (empty when the model does not know it).
-    #[inline]
-    pub fn weights(&self, id: u32) -> &[Entry] {
-        let mut slot = Self::slot(id) & self.mask;
-        loop {
-            let (key, v) = self.table[slot];
-            if key == id {
-                let start = (v >> 8) as usize;
-                return &self.entries[start..start + (v & 0xff) as usize];
-            }
-            if key == 0 {
-                return &[];
-            }
-            slot = (slot + 1) & self.mask;
+            weights: SparseWeights::new(features),
         }
     }
 
     /// Number of stored features.
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.weights.len()
     }
 
     /// Whether the model has no features.
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.weights.is_empty()
     }
 
     /// Tags of one sentence whose tokens have features `feats(0..n)`.
@@ -415,7 +310,7 @@ impl Model {
         for (i, row) in em.chunks_exact_mut(N_TAGS).enumerate() {
             let row: &mut [i32; N_TAGS] = row.try_into().expect("row of N_TAGS");
             for &f in feats(i) {
-                for e in self.weights(f) {
+                for e in self.weights.weights(f) {
                     if let Some(r) = row.get_mut(e.tag as usize) {
                         *r += e.weight as i32;
                     }
@@ -427,7 +322,7 @@ impl Model {
 
     /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut b = Vec::with_capacity(64 + self.ids.len() * 5 + self.entries.len() * 3);
+        let mut b = Vec::with_capacity(64 + (N_TAGS + 2) * N_TAGS * 4);
         b.extend_from_slice(MAGIC);
         b.extend_from_slice(&FEATURE_VERSION.to_le_bytes());
         let mut lang = [b' '; 4];
@@ -440,23 +335,13 @@ impl Model {
         for v in self.trans.iter().chain(&self.end) {
             b.extend_from_slice(&v.to_le_bytes());
         }
-        b.extend_from_slice(&(self.ids.len() as u32).to_le_bytes());
-        for id in &self.ids {
-            b.extend_from_slice(&id.to_le_bytes());
-        }
-        for k in 0..self.ids.len() {
-            b.push((self.starts[k + 1] - self.starts[k]) as u8);
-        }
-        for e in &self.entries {
-            b.push(e.tag);
-            b.extend_from_slice(&e.weight.to_le_bytes());
-        }
+        self.weights.write(&mut b);
         b
     }
 
     /// Reads a model file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
-        let mut r = Reader { b: bytes, p: 0 };
+        let mut r = Reader::new(bytes);
         if r.take(8)? != MAGIC {
             return Err(ModelError("not a newslens NER model file".into()));
         }
@@ -468,7 +353,7 @@ impl Model {
         }
         let lang = String::from_utf8_lossy(r.take(4)?).trim().to_string();
         let epoch = r.u32()?;
-        let scale = f32::from_le_bytes(r.take(4)?.try_into().unwrap_or_default());
+        let scale = r.f32()?;
         let mut trans = Vec::with_capacity((N_TAGS + 1) * N_TAGS);
         for _ in 0..(N_TAGS + 1) * N_TAGS {
             trans.push(r.i32()?);
@@ -477,45 +362,15 @@ impl Model {
         for _ in 0..N_TAGS {
             end.push(r.i32()?);
         }
-        let n = r.u32()? as usize;
-        let id_bytes = r.take(n * 4)?;
-        let ids: Vec<u32> = id_bytes
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
-        let counts = r.take(n)?;
-        let mut starts = Vec::with_capacity(n + 1);
-        let mut total = 0u32;
-        for &c in counts {
-            starts.push(total);
-            total += c as u32;
-        }
-        starts.push(total);
-        let raw = r.take(total as usize * 3)?;
-        let entries = raw
-            .chunks_exact(3)
-            .map(|c| Entry {
-                tag: c[0],
-                weight: i16::from_le_bytes([c[1], c[2]]),
-            })
-            .collect::<Vec<_>>();
-        if entries.iter().any(|e| e.tag as usize >= N_TAGS) {
-            return Err(ModelError("model file has an unknown tag".into()));
-        }
-        let mut m = Model {
+        let weights = SparseWeights::read(&mut r, N_TAGS)?;
+        Ok(Model {
             lang,
             epoch,
             scale,
             trans,
             end,
-            ids,
-            starts,
-            entries,
-            table: Vec::new(),
-            mask: 0,
-        };
-        m.build_table();
-        Ok(m)
+            weights,
+        })
     }
 }
 
@@ -586,9 +441,9 @@ mod tests {
         let m2 = Model::from_bytes(&b).unwrap();
         assert_eq!(m2.lang, "eng");
         assert_eq!(m2.epoch, 7);
-        assert_eq!(m2.weights(7), m.weights(7));
-        assert_eq!(m2.weights(42), &[Entry { tag: 1, weight: -3 }]);
-        assert!(m2.weights(8).is_empty());
+        assert_eq!(m2.weights.weights(7), m.weights.weights(7));
+        assert_eq!(m2.weights.weights(42), &[Entry { tag: 1, weight: -3 }]);
+        assert!(m2.weights.weights(8).is_empty());
         assert_eq!(m2.to_bytes(), b);
         assert!(Model::from_bytes(&b[..b.len() - 1]).is_err());
         assert!(Model::from_bytes(b"garbage!").is_err());

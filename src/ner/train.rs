@@ -12,6 +12,7 @@ use super::features::Features;
 use super::gazetteer::Gazetteer;
 use super::model::{Entry, Model, N_TAGS, TYPES, spans, tags_of, viterbi};
 use super::{Prepared, prepare};
+use crate::perceptron::Rng;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
@@ -210,18 +211,6 @@ pub fn evaluate(model: &Model, examples: &[Example]) -> Scores {
     scores
 }
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-}
-
 /// The perceptron's weights: current and the running sums for averaging.
 struct Weights {
     w: Vec<f32>,
@@ -341,16 +330,13 @@ pub fn train(
         ew: vec![0.0; N_TAGS],
         eu: vec![0.0; N_TAGS],
     };
-    let mut rng = Rng(s.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut rng = Rng::new(s.seed);
     let mut order: Vec<usize> = (0..sentences.len()).collect();
     let mut c: f32 = 1.0;
     let mut best: Option<(f64, u32, Model)> = None;
     let mut curve = Vec::new();
     for epoch in 1..=s.epochs {
-        for i in (1..order.len()).rev() {
-            let j = (rng.next() % (i as u64 + 1)) as usize;
-            order.swap(i, j);
-        }
+        rng.shuffle(&mut order);
         let mut errors = 0usize;
         for &k in &order {
             let sent = &sentences[k];

@@ -1,0 +1,263 @@
+//! Perceptron weights shared by the taggers: named entities ([`crate::ner::model`]) and parts
+//! of speech ([`crate::pos`]).
+//!
+//! A trained tagger keeps only its features with a non-zero weight, sparsely: per feature id
+//! (a 32-bit hash, never 0), the tags it votes for with an `i16` weight under the model's one
+//! scale. Looking up a feature is one probe of an open-addressing table built at load time
+//! (tens of ms for the largest model). The stored form, little-endian, inside each model file:
+//!
+//! ```text
+//! u32 n  u32 × n feature ids (ascending)  u8 × n entry counts  (u8 tag, i16 weight) × Σ counts
+//! ```
+
+/// One stored weight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Tag.
+    pub tag: u8,
+    /// Quantized weight.
+    pub weight: i16,
+}
+
+/// Why a model file could not be read.
+#[derive(Debug)]
+pub struct ModelError(pub String);
+
+impl std::fmt::Display for ModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// Reads a model file's little-endian fields in order.
+pub struct Reader<'a> {
+    b: &'a [u8],
+    p: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `b`.
+    pub fn new(b: &'a [u8]) -> Self {
+        Reader { b, p: 0 }
+    }
+
+    /// The next `n` bytes.
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        let s = self
+            .b
+            .get(self.p..self.p.saturating_add(n))
+            .ok_or_else(|| ModelError("model file is truncated".into()))?;
+        self.p += n;
+        Ok(s)
+    }
+
+    /// The next `u32`.
+    pub fn u32(&mut self) -> Result<u32, ModelError> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().unwrap_or_default(),
+        ))
+    }
+
+    /// The next `i32`.
+    pub fn i32(&mut self) -> Result<i32, ModelError> {
+        Ok(i32::from_le_bytes(
+            self.take(4)?.try_into().unwrap_or_default(),
+        ))
+    }
+
+    /// The next `f32`.
+    pub fn f32(&mut self) -> Result<f32, ModelError> {
+        Ok(f32::from_le_bytes(
+            self.take(4)?.try_into().unwrap_or_default(),
+        ))
+    }
+}
+
+/// A seeded xorshift generator: the only randomness of training (the order of the sentences).
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator for `seed` (any value).
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    /// The next number.
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    /// Shuffles `v` in place (Fisher–Yates).
+    pub fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+/// The weights of a trained tagger, by feature id.
+#[derive(Clone, Debug, Default)]
+pub struct SparseWeights {
+    /// Feature ids, ascending.
+    pub ids: Vec<u32>,
+    /// Start of each feature's entries, plus the end.
+    pub starts: Vec<u32>,
+    /// The entries.
+    pub entries: Vec<Entry>,
+    /// Open-addressing table of (feature id, entries start << 8 | count); id 0 = empty.
+    table: Vec<(u32, u32)>,
+    mask: usize,
+}
+
+impl SparseWeights {
+    /// The weights of `features` (feature id, its entries; ids unique and non-zero).
+    pub fn new(mut features: Vec<(u32, Vec<Entry>)>) -> SparseWeights {
+        features.sort_by_key(|f| f.0);
+        let mut w = SparseWeights::default();
+        for (id, es) in features {
+            w.ids.push(id);
+            w.starts.push(w.entries.len() as u32);
+            w.entries.extend(es);
+        }
+        w.starts.push(w.entries.len() as u32);
+        w.build_table();
+        w
+    }
+
+    fn build_table(&mut self) {
+        let cap = (self.ids.len() * 2).next_power_of_two().max(16);
+        self.mask = cap - 1;
+        self.table = vec![(0, 0); cap];
+        for (k, &id) in self.ids.iter().enumerate() {
+            let mut slot = Self::slot(id) & self.mask;
+            while self.table[slot].0 != 0 {
+                slot = (slot + 1) & self.mask;
+            }
+            let (start, end) = (self.starts[k], self.starts[k + 1]);
+            self.table[slot] = (id, start << 8 | (end - start));
+        }
+    }
+
+    #[inline]
+    fn slot(id: u32) -> usize {
+        (id.wrapping_mul(0x9E37_79B1)) as usize
+    }
+
+    /// The weights of feature `id` (empty when the model does not know it).
+    #[inline]
+    pub fn weights(&self, id: u32) -> &[Entry] {
+        let mut slot = Self::slot(id) & self.mask;
+        loop {
+            let (key, v) = self.table[slot];
+            if key == id {
+                let start = (v >> 8) as usize;
+                return &self.entries[start..start + (v & 0xff) as usize];
+            }
+            if key == 0 {
+                return &[];
+            }
+            slot = (slot + 1) & self.mask;
+        }
+    }
+
+    /// Number of stored features.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether no feature is stored.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Appends the stored form to `b`.
+    pub fn write(&self, b: &mut Vec<u8>) {
+        b.reserve(4 + self.ids.len() * 5 + self.entries.len() * 3);
+        b.extend_from_slice(&(self.ids.len() as u32).to_le_bytes());
+        for id in &self.ids {
+            b.extend_from_slice(&id.to_le_bytes());
+        }
+        for k in 0..self.ids.len() {
+            b.push((self.starts[k + 1] - self.starts[k]) as u8);
+        }
+        for e in &self.entries {
+            b.push(e.tag);
+            b.extend_from_slice(&e.weight.to_le_bytes());
+        }
+    }
+
+    /// Reads the stored form; every tag must be below `n_tags`, ids ascending and non-zero.
+    pub fn read(r: &mut Reader, n_tags: usize) -> Result<SparseWeights, ModelError> {
+        let n = r.u32()? as usize;
+        let ids: Vec<u32> = r
+            .take(n.saturating_mul(4))?
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        if ids.first() == Some(&0) || ids.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(ModelError("model file has unordered feature ids".into()));
+        }
+        let counts = r.take(n)?;
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut total = 0u32;
+        for &c in counts {
+            starts.push(total);
+            total += c as u32;
+        }
+        starts.push(total);
+        let entries = r
+            .take(total as usize * 3)?
+            .chunks_exact(3)
+            .map(|c| Entry {
+                tag: c[0],
+                weight: i16::from_le_bytes([c[1], c[2]]),
+            })
+            .collect::<Vec<_>>();
+        if entries.iter().any(|e| e.tag as usize >= n_tags) {
+            return Err(ModelError("model file has an unknown tag".into()));
+        }
+        let mut w = SparseWeights {
+            ids,
+            starts,
+            entries,
+            table: Vec::new(),
+            mask: 0,
+        };
+        w.build_table();
+        Ok(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_and_round_trip() {
+        let w = SparseWeights::new(vec![
+            (
+                7,
+                vec![Entry { tag: 1, weight: -3 }, Entry { tag: 2, weight: 9 }],
+            ),
+            (3, vec![Entry { tag: 0, weight: 5 }]),
+        ]);
+        assert_eq!(w.weights(7).len(), 2);
+        assert_eq!(w.weights(3), &[Entry { tag: 0, weight: 5 }]);
+        assert!(w.weights(4).is_empty());
+        let mut b = Vec::new();
+        w.write(&mut b);
+        let back = SparseWeights::read(&mut Reader::new(&b), 3).unwrap();
+        assert_eq!((back.ids.clone(), back.entries.clone()), (w.ids, w.entries));
+        assert!(back.weights(7)[1].weight == 9);
+        assert!(SparseWeights::read(&mut Reader::new(&b), 2).is_err());
+        assert!(SparseWeights::read(&mut Reader::new(&b[..b.len() - 1]), 3).is_err());
+    }
+}

@@ -1,0 +1,719 @@
+//! Parts of speech: the Universal POS tag (UPOS) of every token.
+//!
+//! Takes a document's text and its [`Segmentation`] (sentences and tokens) and the language of
+//! each sentence; gives one tag per token ([`tag_document`]), or [`NO_TAG`] where the language
+//! has no model. Used by the keyword stage (noun-phrase candidates, [`crate::keywords`]) and
+//! written as the `upos` column of `tokens.csv`.
+//!
+//! The tagger is a greedy averaged perceptron (Collins 2002; the left-to-right design of
+//! Honnibal's "A good part-of-speech tagger in about 200 lines of Python"), one model per
+//! language, trained by `train-pos` ([`train`]) on the Universal Dependencies sentences in
+//! `../shared/eval/pos/` and committed in `models/pos-*.bin` (compiled in, parsed on first
+//! use). Features ([`features`]) are 32-bit hashes of the word (lower-cased, digits folded),
+//! its suffixes of one to three characters and first character, its shape and
+//! capitalisation, its position in the sentence, the two words on each side (with the
+//! suffix of the adjacent ones) and the two tags already given to the words before it. Each
+//! token costs about twenty look-ups in one small table.
+//!
+//! Model file (little-endian): `"NLPOS001"`, `u32` feature version, `[u8; 4]` language,
+//! `f32` scale, then the sparse weights of [`crate::perceptron`].
+
+pub mod train;
+
+use crate::ner::features::{hash_bytes, mix};
+use crate::perceptron::{Entry, ModelError, Reader, SparseWeights};
+use crate::segment::Segmentation;
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
+
+/// The Universal POS tags, in tag-number order.
+pub const TAGS: [&str; 17] = [
+    "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN",
+    "PUNCT", "SCONJ", "SYM", "VERB", "X",
+];
+/// Number of tags.
+pub const N_TAGS: usize = TAGS.len();
+/// The tag of a token whose language has no model.
+pub const NO_TAG: u8 = u8::MAX;
+
+/// Tag numbers used elsewhere.
+pub const ADJ: u8 = 0;
+/// Adposition (`of`, `de`, `von`).
+pub const ADP: u8 = 1;
+/// Coordinating conjunction.
+pub const CCONJ: u8 = 4;
+/// Determiner.
+pub const DET: u8 = 5;
+/// Common noun.
+pub const NOUN: u8 = 7;
+/// Numeral.
+pub const NUM: u8 = 8;
+/// Proper noun.
+pub const PROPN: u8 = 11;
+/// Verb.
+pub const VERB: u8 = 15;
+
+/// The tag number of a UPOS name; a contraction's `ADP+DET` counts as its first part.
+pub fn tag_number(name: &str) -> Option<u8> {
+    let first = name.split('+').next().unwrap_or(name);
+    TAGS.iter().position(|t| *t == first).map(|k| k as u8)
+}
+
+/// The name of a tag number (empty for [`NO_TAG`]).
+pub fn tag_name(t: u8) -> &'static str {
+    TAGS.get(t as usize).copied().unwrap_or("")
+}
+
+/// Bumped whenever a feature template changes: a model trained with other features is refused.
+pub const FEATURE_VERSION: u32 = 1;
+const MAGIC: &[u8; 8] = b"NLPOS001";
+
+/// A trained part-of-speech tagger.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// The language it was trained for (ISO 639-3).
+    pub lang: String,
+    /// Weight of one quantization step.
+    pub scale: f32,
+    /// The features' weights.
+    pub weights: SparseWeights,
+}
+
+impl Model {
+    /// The model file's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend_from_slice(MAGIC);
+        b.extend_from_slice(&FEATURE_VERSION.to_le_bytes());
+        let mut lang = [b' '; 4];
+        for (i, c) in self.lang.bytes().take(4).enumerate() {
+            lang[i] = c;
+        }
+        b.extend_from_slice(&lang);
+        b.extend_from_slice(&self.scale.to_le_bytes());
+        self.weights.write(&mut b);
+        b
+    }
+
+    /// Reads a model file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        let mut r = Reader::new(bytes);
+        if r.take(8)? != MAGIC {
+            return Err(ModelError("not a newslens POS model file".into()));
+        }
+        let version = r.u32()?;
+        if version != FEATURE_VERSION {
+            return Err(ModelError(format!(
+                "POS model was trained with feature version {version}, this build computes version {FEATURE_VERSION}; retrain it with train-pos"
+            )));
+        }
+        let lang = String::from_utf8_lossy(r.take(4)?).trim().to_string();
+        let scale = r.f32()?;
+        let weights = SparseWeights::read(&mut r, N_TAGS)?;
+        Ok(Model {
+            lang,
+            scale,
+            weights,
+        })
+    }
+
+    /// The best tag for a token with features `feats`.
+    #[inline]
+    fn best(&self, feats: &[u32]) -> u8 {
+        best_of(&self.scores(feats))
+    }
+
+    /// Summed weights per tag of features `feats`.
+    #[inline]
+    fn scores(&self, feats: &[u32]) -> [i32; N_TAGS] {
+        let mut row = [0i32; N_TAGS];
+        for &f in feats {
+            for &Entry { tag, weight } in self.weights.weights(f) {
+                if let Some(r) = row.get_mut(tag as usize) {
+                    *r += weight as i32;
+                }
+            }
+        }
+        row
+    }
+
+    /// Tags of one sentence of words `words` (their text), left to right.
+    pub fn tag_words(&self, words: &[&str]) -> Vec<u8> {
+        let info: Vec<Word> = words.iter().map(|w| Word::of(w)).collect();
+        self.tag_infos(&info)
+    }
+
+    fn tag_infos(&self, info: &[Word]) -> Vec<u8> {
+        let mut tags = Vec::with_capacity(info.len());
+        let mut feats = Vec::with_capacity(24);
+        for i in 0..info.len() {
+            features(info, i, &tags, &mut feats);
+            tags.push(self.best(&feats));
+        }
+        tags
+    }
+}
+
+/// The highest-scoring tag (the first on ties).
+#[inline]
+fn best_of<T: PartialOrd + Copy>(row: &[T]) -> u8 {
+    let mut b = 0;
+    for t in 1..row.len() {
+        if row[t] > row[b] {
+            b = t;
+        }
+    }
+    b as u8
+}
+
+/// The bundled models: (language, file bytes). Compiled in; each is parsed only when a run
+/// first meets its language.
+const MODELS: &[(&str, &[u8])] = &[
+    ("eng", include_bytes!("../../models/pos-eng.bin")),
+    ("deu", include_bytes!("../../models/pos-deu.bin")),
+    ("fra", include_bytes!("../../models/pos-fra.bin")),
+    ("spa", include_bytes!("../../models/pos-spa.bin")),
+    ("por", include_bytes!("../../models/pos-por.bin")),
+    ("ita", include_bytes!("../../models/pos-ita.bin")),
+    ("nld", include_bytes!("../../models/pos-nld.bin")),
+    ("rus", include_bytes!("../../models/pos-rus.bin")),
+    ("zho", include_bytes!("../../models/pos-zho.bin")),
+];
+
+/// The bundled POS model of a language (ISO 639-3), loaded on first use; `None` for languages
+/// without one.
+pub fn model_for(lang: &str) -> Option<&'static Model> {
+    static LOADED: [OnceLock<Option<Model>>; MODELS.len()] =
+        [const { OnceLock::new() }; MODELS.len()];
+    let k = MODELS.iter().position(|(l, _)| *l == lang)?;
+    LOADED[k]
+        .get_or_init(|| Model::from_bytes(MODELS[k].1).ok())
+        .as_ref()
+}
+
+/// Languages with a bundled POS model.
+pub fn model_languages() -> impl Iterator<Item = &'static str> {
+    MODELS.iter().map(|(l, _)| *l)
+}
+
+/// The tags of every token of a document: each sentence by the model of `lang_of(sentence's
+/// first token)`; [`NO_TAG`] for the tokens of sentences whose language has no model.
+///
+/// The same scores as [`features`] summed token by token, regrouped: the features that depend
+/// only on a word (its own, and what it contributes as a neighbour at −2, −1, +1, +2) are
+/// summed once per distinct form and document ([`FormScores`]), leaving six look-ups per token
+/// (position, previous tags, word pairs).
+pub fn tag_document<'l>(
+    text: &str,
+    seg: &Segmentation,
+    lang_of: impl Fn(usize) -> &'l str,
+) -> Vec<u8> {
+    let mut tags = vec![NO_TAG; seg.tokens.len()];
+    // per model met: each distinct form's index into `words` and `scores`
+    let mut by_model: Vec<(*const Model, FxHashMap<&str, u32>, Edges)> = Vec::new();
+    let mut words: Vec<Word> = Vec::new();
+    let mut scores: Vec<FormScores> = Vec::new();
+    let mut ids: Vec<u32> = Vec::new();
+    for s in &seg.sentences {
+        let range = s.tokens.clone();
+        if range.is_empty() {
+            continue;
+        }
+        let Some(model) = model_for(lang_of(range.start)) else {
+            continue;
+        };
+        let m_index = MODELS
+            .iter()
+            .position(|(l, _)| *l == model.lang)
+            .unwrap_or(MODELS.len());
+        let m = match by_model
+            .iter()
+            .position(|(p, _, _)| std::ptr::eq(*p, model))
+        {
+            Some(m) => m,
+            None => {
+                by_model.push((model, FxHashMap::default(), Edges::of(model)));
+                by_model.len() - 1
+            }
+        };
+        let (_, forms, edges) = &mut by_model[m];
+        ids.clear();
+        let sentence = &seg.tokens[range.clone()];
+        if is_title_case(sentence.iter().map(|t| &text[t.start..t.end])) {
+            // a headline capitalises every word: tagged as if written in lower case, or every
+            // word of it would be a proper noun
+            for t in sentence {
+                let (word, form) = cached(
+                    m_index,
+                    model,
+                    &crate::normalize::lower(&text[t.start..t.end]),
+                );
+                scores.push(form);
+                words.push(word);
+                ids.push((words.len() - 1) as u32);
+            }
+        } else {
+            for t in sentence {
+                let w = &text[t.start..t.end];
+                let id = *forms.entry(w).or_insert_with(|| {
+                    let (word, form) = cached(m_index, model, w);
+                    scores.push(form);
+                    words.push(word);
+                    (words.len() - 1) as u32
+                });
+                ids.push(id);
+            }
+        }
+        let out = &mut tags[range];
+        let n = ids.len();
+        let mut feats = [0u32; 6];
+        for i in 0..n {
+            let w = &words[ids[i] as usize];
+            let f = &scores[ids[i] as usize];
+            let mut row = f.word;
+            let add = |row: &mut [i32; N_TAGS], v: &[i32; N_TAGS]| {
+                for (r, x) in row.iter_mut().zip(v) {
+                    *r += x;
+                }
+            };
+            add(
+                &mut row,
+                if i >= 1 {
+                    &scores[ids[i - 1] as usize].before
+                } else {
+                    &edges.before
+                },
+            );
+            add(
+                &mut row,
+                if i >= 2 {
+                    &scores[ids[i - 2] as usize].before2
+                } else {
+                    &edges.before2
+                },
+            );
+            add(
+                &mut row,
+                if i + 1 < n {
+                    &scores[ids[i + 1] as usize].after
+                } else {
+                    &edges.after
+                },
+            );
+            add(
+                &mut row,
+                if i + 2 < n {
+                    &scores[ids[i + 2] as usize].after2
+                } else {
+                    &edges.after2
+                },
+            );
+            let lower_before = if i >= 1 {
+                words[ids[i - 1] as usize].lower
+            } else {
+                BOS
+            };
+            let lower_after = if i + 1 < n {
+                words[ids[i + 1] as usize].lower
+            } else {
+                EOS
+            };
+            let p1 = if i >= 1 { out[i - 1] as u64 } else { START };
+            let p2 = if i >= 2 { out[i - 2] as u64 } else { START };
+            feats[0] = feat(9, (w.cap as u64) << 1 | (i == 0) as u64);
+            feats[1] = feat(10, p1);
+            feats[2] = feat(11, pair(p1, p2));
+            feats[3] = feat(12, pair(p1, w.lower));
+            feats[4] = feat(25, pair(w.lower, lower_after));
+            feats[5] = feat(20, pair(lower_before, w.lower));
+            add(&mut row, &model.scores(&feats));
+            out[i] = best_of(&row);
+        }
+    }
+    tags
+}
+
+/// Whether a sentence of `words` is a title-case headline: at least three words with letters,
+/// every one of them capitalised (`Parliament Passes New State Security Law`).
+pub fn is_title_case<'w>(words: impl Iterator<Item = &'w str>) -> bool {
+    let mut n = 0;
+    for w in words {
+        let mut letters = w.chars().filter(|c| c.is_alphabetic());
+        match letters.next() {
+            Some(c) if c.is_uppercase() => n += 1,
+            Some(_) => return false,
+            None => {}
+        }
+    }
+    n >= 3
+}
+
+/// Forms kept per thread and language across documents: about 3.5 MB each when full.
+const CACHE_FORMS: usize = 8192;
+
+/// One language's cache: form → its word and scores.
+type FormCache = FxHashMap<Box<str>, (Word, FormScores)>;
+
+thread_local! {
+    /// Per model (index into [`MODELS`]): the first [`CACHE_FORMS`] forms a thread meets (the
+    /// frequent words of a corpus come early), with their words and scores. A pure function of
+    /// model and form, so tags do not depend on which thread tags a document.
+    static CACHE: std::cell::RefCell<Vec<FormCache>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The word and scores of form `w` under model `model` (number `m` of [`MODELS`]).
+fn cached(m: usize, model: &Model, w: &str) -> (Word, FormScores) {
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() <= m {
+            c.resize_with(m + 1, FormCache::default);
+        }
+        let cache = &mut c[m];
+        if let Some(hit) = cache.get(w) {
+            return *hit;
+        }
+        let word = Word::of(w);
+        let form = FormScores::of(model, &word);
+        if cache.len() < CACHE_FORMS {
+            cache.insert(Box::from(w), (word, form));
+        }
+        (word, form)
+    })
+}
+
+/// A form's share of the scores, summed once: its own word features, and what it adds as the
+/// word two before, one before, one after and two after the word being tagged.
+#[derive(Clone, Copy, Debug)]
+struct FormScores {
+    word: [i32; N_TAGS],
+    before2: [i32; N_TAGS],
+    before: [i32; N_TAGS],
+    after: [i32; N_TAGS],
+    after2: [i32; N_TAGS],
+}
+
+impl FormScores {
+    fn of(model: &Model, w: &Word) -> FormScores {
+        let mut f = Vec::with_capacity(12);
+        word_features(w, &mut f);
+        let suf = w.suf[2].max(w.suf[1]);
+        FormScores {
+            word: model.scores(&f),
+            before: model.scores(&[feat(13, w.lower), feat(14, suf)]),
+            before2: model.scores(&[feat(15, w.lower)]),
+            after: model.scores(&[feat(16, w.lower), feat(17, suf), feat(19, w.shape)]),
+            after2: model.scores(&[feat(18, w.lower)]),
+        }
+    }
+}
+
+/// What the sentence's edges add where a neighbour is missing.
+struct Edges {
+    before2: [i32; N_TAGS],
+    before: [i32; N_TAGS],
+    after: [i32; N_TAGS],
+    after2: [i32; N_TAGS],
+}
+
+impl Edges {
+    fn of(model: &Model) -> Edges {
+        Edges {
+            before: model.scores(&[feat(13, BOS), feat(14, BOS)]),
+            before2: model.scores(&[feat(15, BOS)]),
+            after: model.scores(&[feat(16, EOS), feat(17, EOS), feat(19, EOS)]),
+            after2: model.scores(&[feat(18, EOS)]),
+        }
+    }
+}
+
+/// What the features need of one word, computed once per distinct form.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Word {
+    lower: u64,
+    raw: u64,
+    suf: [u64; 4],
+    pre: [u64; 3],
+    shape: u64,
+    len: u8,
+    cap: u8,
+    number: bool,
+}
+
+impl Word {
+    pub(crate) fn of(w: &str) -> Word {
+        let lower = crate::normalize::lower(w);
+        let folded: String = lower
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '0' } else { c })
+            .collect();
+        let chars = folded.chars().count();
+        let mut suf = [0u64; 4];
+        let starts: Vec<usize> = folded
+            .char_indices()
+            .rev()
+            .take(4)
+            .map(|(b, _)| b)
+            .collect();
+        for (k, &b) in starts.iter().enumerate() {
+            // a suffix as long as the word is the word
+            if k + 1 < chars {
+                suf[k] = hash_bytes(&folded.as_bytes()[b..]);
+            }
+        }
+        let mut pre = [0u64; 3];
+        let ends: Vec<usize> = folded
+            .char_indices()
+            .skip(1)
+            .map(|(b, _)| b)
+            .chain(std::iter::once(folded.len()))
+            .take(3)
+            .collect();
+        for (k, &b) in ends.iter().enumerate() {
+            if k + 1 < chars || k == 0 {
+                pre[k] = hash_bytes(&folded.as_bytes()[..b]);
+            }
+        }
+        // the short shape: runs of X, x, d and other characters collapsed
+        let mut shape = String::new();
+        let mut last = '\0';
+        let (mut upper, mut letters) = (0, 0);
+        for c in w.chars() {
+            let k = if c.is_uppercase() {
+                upper += 1;
+                letters += 1;
+                'X'
+            } else if c.is_alphabetic() {
+                letters += 1;
+                'x'
+            } else if c.is_numeric() {
+                'd'
+            } else {
+                crate::normalize::fold_char(c)
+            };
+            if k != last {
+                shape.push(k);
+                last = k;
+            }
+        }
+        let first_upper = w.chars().next().is_some_and(char::is_uppercase);
+        let cap = match (letters, upper) {
+            (0, _) => 0,
+            (_, 0) => 1,
+            (l, u) if l == u && l > 1 => 3,
+            _ if first_upper => 2,
+            _ => 4,
+        };
+        Word {
+            lower: hash_bytes(folded.as_bytes()),
+            raw: hash_bytes(w.as_bytes()),
+            suf,
+            pre,
+            shape: hash_bytes(shape.as_bytes()),
+            len: chars.min(8) as u8,
+            cap,
+            number: w.chars().any(|c| c.is_numeric()) && !w.chars().any(char::is_alphabetic),
+        }
+    }
+}
+
+/// The feature id of template `t` with value hash `h` (never 0).
+#[inline]
+fn feat(t: u32, h: u64) -> u32 {
+    let f = (mix(h ^ (((t as u64) << 56) | ((t as u64) * 0x2545_f491_4f6c_dd1d))) >> 32) as u32;
+    if f == 0 { 1 } else { f }
+}
+
+#[inline]
+fn pair(a: u64, b: u64) -> u64 {
+    mix(a.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ b)
+}
+
+const BOS: u64 = 0x5b5f_4253_5f5d;
+const EOS: u64 = 0x5b5f_4553_5f5d;
+/// The "tag" before the first word.
+const START: u64 = 0xff;
+
+/// The features of word `i` of a sentence, given the tags of the words before it, into `out`.
+pub(crate) fn features(words: &[Word], i: usize, prev: &[u8], out: &mut Vec<u32>) {
+    out.clear();
+    let w = &words[i];
+    word_features(w, out);
+    let at = |d: isize| {
+        let j = i as isize + d;
+        (j >= 0 && (j as usize) < words.len()).then(|| &words[j as usize])
+    };
+    let lower = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |w| w.lower);
+    let p1 = if i >= 1 { prev[i - 1] as u64 } else { START };
+    let p2 = if i >= 2 { prev[i - 2] as u64 } else { START };
+    out.push(feat(9, (w.cap as u64) << 1 | (i == 0) as u64));
+    out.push(feat(10, p1));
+    out.push(feat(11, pair(p1, p2)));
+    out.push(feat(12, pair(p1, w.lower)));
+    out.push(feat(13, lower(-1)));
+    out.push(feat(14, at(-1).map_or(BOS, |w| w.suf[2].max(w.suf[1]))));
+    out.push(feat(15, lower(-2)));
+    out.push(feat(16, lower(1)));
+    out.push(feat(17, at(1).map_or(EOS, |w| w.suf[2].max(w.suf[1]))));
+    out.push(feat(18, lower(2)));
+    out.push(feat(19, at(1).map_or(EOS, |w| w.shape)));
+    out.push(feat(25, pair(w.lower, lower(1))));
+    out.push(feat(20, pair(lower(-1), w.lower)));
+}
+
+/// The features of a word that do not depend on its neighbours or place, appended to `out`.
+fn word_features(w: &Word, out: &mut Vec<u32>) {
+    out.push(feat(1, 0));
+    if w.number {
+        out.push(feat(2, 0));
+    } else {
+        out.push(feat(3, w.lower));
+    }
+    for (k, &s) in w.suf.iter().enumerate() {
+        if s != 0 {
+            out.push(feat(4 + k as u32, s));
+        }
+    }
+    for (k, &p) in w.pre.iter().enumerate() {
+        if p != 0 {
+            out.push(feat(21 + k as u32, p));
+        }
+    }
+    out.push(feat(8, w.shape));
+    out.push(feat(24, w.raw));
+    out.push(feat(26, w.len as u64));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_names() {
+        assert_eq!(tag_number("PROPN"), Some(PROPN));
+        assert_eq!(tag_number("ADP+DET"), Some(ADP));
+        assert_eq!(tag_number("NOPE"), None);
+        assert_eq!(tag_name(NOUN), "NOUN");
+        assert_eq!(tag_name(NO_TAG), "");
+        assert_eq!(tag_name(ADJ), "ADJ");
+        assert_eq!(tag_name(CCONJ), "CCONJ");
+        assert_eq!(tag_name(DET), "DET");
+        assert_eq!(tag_name(NUM), "NUM");
+        assert_eq!(tag_name(VERB), "VERB");
+    }
+
+    #[test]
+    fn every_bundled_model_loads() {
+        for lang in model_languages() {
+            let m = model_for(lang).unwrap_or_else(|| panic!("{lang}"));
+            assert_eq!(m.lang, lang);
+            assert!(m.weights.len() > 1000, "{lang}");
+        }
+        assert!(model_for("ara").is_none());
+    }
+
+    #[test]
+    fn english_sentence() {
+        let m = model_for("eng").unwrap();
+        let words = [
+            "The", "Ministry", "of", "State", "Security", "said", "on", "Monday", "that", "it",
+            "had", "arrested", "two", "foreign", "spies", ".",
+        ];
+        let tags: Vec<&str> = m.tag_words(&words).into_iter().map(tag_name).collect();
+        // what noun phrases need: names, nouns, verbs and adpositions (the held-back accuracy is
+        // asserted in tests/eval.rs)
+        let expected = [
+            "DET",
+            "NOUN|PROPN",
+            "ADP",
+            "PROPN",
+            "PROPN",
+            "VERB",
+            "ADP",
+            "PROPN",
+            "SCONJ|PRON",
+            "PRON",
+            "AUX",
+            "VERB",
+            "NUM",
+            "ADJ|NOUN",
+            "NOUN",
+            "PUNCT",
+        ];
+        for (k, (t, e)) in tags.iter().zip(expected).enumerate() {
+            assert!(e.split('|').any(|e| e == *t), "{}: {tags:?}", words[k]);
+        }
+    }
+
+    #[test]
+    fn the_fast_path_gives_the_reference_tags() {
+        // tag_document regroups the sums of `features`; every tag must be the same
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/small/news/security_law.txt"
+        ))
+        .unwrap();
+        for lang in ["eng", "fra", "deu"] {
+            let seg = crate::segment::segment(&text, lang);
+            let fast = tag_document(&text, &seg, |_| lang);
+            let m = model_for(lang).unwrap();
+            let mut reference = Vec::new();
+            for s in &seg.sentences {
+                let words: Vec<&str> = seg.tokens[s.tokens.clone()]
+                    .iter()
+                    .map(|t| &text[t.start..t.end])
+                    .collect();
+                if is_title_case(words.iter().copied()) {
+                    let lower: Vec<String> =
+                        words.iter().map(|w| crate::normalize::lower(w)).collect();
+                    let lower: Vec<&str> = lower.iter().map(|w| w.as_str()).collect();
+                    reference.extend(m.tag_words(&lower));
+                } else {
+                    reference.extend(m.tag_words(&words));
+                }
+            }
+            assert_eq!(fast, reference, "{lang}");
+        }
+    }
+
+    #[test]
+    fn headlines_in_title_case() {
+        assert!(is_title_case(
+            ["Parliament", "Passes", "New", "Law", "."].into_iter()
+        ));
+        assert!(!is_title_case(
+            ["Parliament", "passes", "a", "law"].into_iter()
+        ));
+        assert!(!is_title_case(["By", "Anna", "."].into_iter()));
+        let text = "Parliament Passes New State Security Law After Long Debate";
+        let seg = crate::segment::segment(text, "eng");
+        let tags = tag_document(text, &seg, |_| "eng");
+        // `Passes` is the verb, not part of a name
+        assert_eq!(tag_name(tags[1]), "VERB", "{tags:?}");
+    }
+
+    #[test]
+    fn model_file_round_trip() {
+        let m = model_for("eng").unwrap();
+        let b = m.to_bytes();
+        let back = Model::from_bytes(&b).unwrap();
+        assert_eq!(back.to_bytes(), b);
+        assert!(Model::from_bytes(&b[..20]).is_err());
+        assert!(Model::from_bytes(b"NLNER001xxxx").is_err());
+    }
+
+    #[test]
+    fn documents_without_a_model_get_no_tags() {
+        let text = "Die Polizei sagte am Montag. مرحبا بكم.";
+        let seg = crate::segment::segment(text, "deu");
+        let tags = tag_document(text, &seg, |i| {
+            if seg.tokens[i].start < 29 {
+                "deu"
+            } else {
+                "ara"
+            }
+        });
+        assert_eq!(tags.len(), seg.tokens.len());
+        assert!(tags[0] != NO_TAG);
+        assert_eq!(*tags.last().unwrap(), NO_TAG);
+    }
+}

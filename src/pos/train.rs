@@ -1,0 +1,301 @@
+//! Training the part-of-speech tagger: a greedy averaged perceptron.
+//!
+//! Reads UD sentences as JSONL (`tokens`: `form`, `upos`), as in `../shared/eval/pos/`. Every
+//! tenth sentence (the 10th, 20th, …) is held back ([`split`]): never trained on, and the
+//! accuracy reported for the model. Of the rest, every tenth again chooses the number of
+//! passes; the model is then trained on all of the rest for that many passes. Training follows
+//! the tagger's own left-to-right decoding: the tags of the previous words are the ones the
+//! model being trained gave them, so it learns to recover from its own mistakes. Weights are
+//! averaged over every update, quantized to `i16` under one scale and stored sparsely.
+//! Deterministic for a fixed seed (the only randomness is the sentence order).
+
+use super::{Model, N_TAGS, Word, features, tag_number};
+use crate::perceptron::{Entry, Rng, SparseWeights};
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+
+/// One gold token.
+#[derive(Clone, Debug, Deserialize)]
+pub struct GoldToken {
+    /// Its text.
+    pub form: String,
+    /// Its Universal POS tag (`ADP+DET` for a contraction).
+    pub upos: String,
+}
+
+/// One gold sentence.
+#[derive(Clone, Debug, Deserialize)]
+pub struct GoldSentence {
+    /// Its tokens.
+    pub tokens: Vec<GoldToken>,
+}
+
+/// Reads a gold JSONL file; sentences with an unknown tag are an error.
+pub fn read_jsonl(text: &str) -> Result<Vec<GoldSentence>, String> {
+    let mut out = Vec::new();
+    for (i, l) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let s: GoldSentence =
+            serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1))?;
+        if let Some(t) = s.tokens.iter().find(|t| tag_number(&t.upos).is_none()) {
+            return Err(format!("line {}: unknown tag {:?}", i + 1, t.upos));
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// The held-back part (every tenth sentence) and the rest, in file order.
+pub fn split(sentences: &[GoldSentence]) -> (Vec<&GoldSentence>, Vec<&GoldSentence>) {
+    let (mut held, mut rest) = (Vec::new(), Vec::new());
+    for (k, s) in sentences.iter().enumerate() {
+        if k % 10 == 9 {
+            held.push(s);
+        } else {
+            rest.push(s);
+        }
+    }
+    (held, rest)
+}
+
+/// Token accuracy of `model` on `sentences`.
+pub fn accuracy(model: &Model, sentences: &[&GoldSentence]) -> f64 {
+    let (mut right, mut all) = (0usize, 0usize);
+    for s in sentences {
+        let words: Vec<&str> = s.tokens.iter().map(|t| t.form.as_str()).collect();
+        let tags = model.tag_words(&words);
+        for (t, g) in tags.iter().zip(&s.tokens) {
+            right += (Some(*t) == tag_number(&g.upos)) as usize;
+            all += 1;
+        }
+    }
+    right as f64 / all.max(1) as f64
+}
+
+/// A sentence ready for training.
+struct Prepared {
+    words: Vec<Word>,
+    gold: Vec<u8>,
+}
+
+fn prepare(sentences: &[&GoldSentence]) -> Vec<Prepared> {
+    let mut forms: FxHashMap<&str, Word> = FxHashMap::default();
+    sentences
+        .iter()
+        .map(|s| Prepared {
+            words: s
+                .tokens
+                .iter()
+                .map(|t| *forms.entry(&t.form).or_insert_with(|| Word::of(&t.form)))
+                .collect(),
+            gold: s
+                .tokens
+                .iter()
+                .map(|t| tag_number(&t.upos).unwrap_or(0))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The weights being trained, with their running sums for averaging.
+#[derive(Default)]
+struct Weights {
+    index: FxHashMap<u32, u32>,
+    ids: Vec<u32>,
+    w: Vec<f32>,
+    u: Vec<f32>,
+}
+
+impl Weights {
+    fn scores(&self, feats: &[u32]) -> [f32; N_TAGS] {
+        let mut row = [0f32; N_TAGS];
+        for f in feats {
+            if let Some(&k) = self.index.get(f) {
+                let base = k as usize * N_TAGS;
+                for (r, w) in row.iter_mut().zip(&self.w[base..base + N_TAGS]) {
+                    *r += w;
+                }
+            }
+        }
+        row
+    }
+
+    fn update(&mut self, feats: &[u32], gold: usize, pred: usize, c: f32) {
+        for &f in feats {
+            let next = self.ids.len() as u32;
+            let k = *self.index.entry(f).or_insert(next);
+            if k == next {
+                self.ids.push(f);
+                self.w.extend([0.0; N_TAGS]);
+                self.u.extend([0.0; N_TAGS]);
+            }
+            let base = k as usize * N_TAGS;
+            self.w[base + gold] += 1.0;
+            self.u[base + gold] += c;
+            self.w[base + pred] -= 1.0;
+            self.u[base + pred] -= c;
+        }
+    }
+
+    /// The averaged weights as a model.
+    fn model(&self, lang: &str, c: f32) -> Model {
+        let avg: Vec<f32> = self.w.iter().zip(&self.u).map(|(w, u)| w - u / c).collect();
+        let max = avg.iter().fold(0f32, |m, x| m.max(x.abs()));
+        let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
+        let features = self
+            .ids
+            .iter()
+            .enumerate()
+            .filter_map(|(k, &id)| {
+                let entries: Vec<Entry> = (0..N_TAGS)
+                    .filter_map(|t| {
+                        let v = (avg[k * N_TAGS + t] / scale).round() as i32;
+                        (v != 0).then_some(Entry {
+                            tag: t as u8,
+                            weight: v.clamp(-32767, 32767) as i16,
+                        })
+                    })
+                    .collect();
+                (!entries.is_empty()).then_some((id, entries))
+            })
+            .collect();
+        Model {
+            lang: lang.to_string(),
+            scale,
+            weights: SparseWeights::new(features),
+        }
+    }
+}
+
+/// Trains on `train` for `epochs` passes; gives the model after each pass (averaged).
+fn passes(
+    lang: &str,
+    train: &[Prepared],
+    epochs: u32,
+    seed: u64,
+    mut each: impl FnMut(u32, Model),
+) {
+    let mut wt = Weights::default();
+    let mut rng = Rng::new(seed);
+    let mut order: Vec<usize> = (0..train.len()).collect();
+    let mut c: f32 = 1.0;
+    let mut feats = Vec::with_capacity(24);
+    let mut tags: Vec<u8> = Vec::new();
+    for epoch in 1..=epochs {
+        rng.shuffle(&mut order);
+        for &k in &order {
+            let s = &train[k];
+            tags.clear();
+            for i in 0..s.words.len() {
+                features(&s.words, i, &tags, &mut feats);
+                let pred = super::best_of(&wt.scores(&feats)) as usize;
+                let gold = s.gold[i] as usize;
+                if pred != gold {
+                    wt.update(&feats, gold, pred, c);
+                }
+                tags.push(pred as u8);
+                c += 1.0;
+            }
+        }
+        each(epoch, wt.model(lang, c));
+    }
+}
+
+/// What [`train`] gives.
+pub struct Trained {
+    /// The model, trained on all but the held-back part.
+    pub model: Model,
+    /// Its accuracy on the held-back part.
+    pub held_out: f64,
+    /// Accuracy on the part that chose the passes, after each pass.
+    pub curve: Vec<f64>,
+    /// The passes chosen.
+    pub epochs: u32,
+}
+
+/// Trains a model for `lang` from `sentences` (see the module docs for the splits), trying up
+/// to `max_epochs` passes.
+pub fn train(lang: &str, sentences: &[GoldSentence], max_epochs: u32, seed: u64) -> Trained {
+    let (held, rest) = split(sentences);
+    let (choose, fit): (Vec<&GoldSentence>, Vec<&GoldSentence>) = {
+        let (mut c, mut f) = (Vec::new(), Vec::new());
+        for (k, s) in rest.iter().enumerate() {
+            if k % 10 == 9 { c.push(*s) } else { f.push(*s) }
+        }
+        (c, f)
+    };
+    let mut curve = Vec::new();
+    passes(lang, &prepare(&fit), max_epochs, seed, |_, m| {
+        curve.push(accuracy(&m, &choose));
+    });
+    // the first pass within 0.1 points of the best
+    let top = curve.iter().cloned().fold(0.0, f64::max);
+    let epochs = curve
+        .iter()
+        .position(|&a| a >= top - 0.001)
+        .map_or(1, |k| k as u32 + 1);
+    let mut model = None;
+    passes(lang, &prepare(&rest), epochs, seed, |e, m| {
+        if e == epochs {
+            model = Some(m);
+        }
+    });
+    let model = model.expect("at least one pass");
+    let held_out = accuracy(&model, &held);
+    Trained {
+        model,
+        held_out,
+        curve,
+        epochs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentence(s: &str) -> GoldSentence {
+        GoldSentence {
+            tokens: s
+                .split(' ')
+                .map(|wt| {
+                    let (w, t) = wt.split_once('/').unwrap();
+                    GoldToken {
+                        form: w.into(),
+                        upos: t.into(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn learns_and_is_deterministic() {
+        let data: Vec<GoldSentence> = (0..60)
+            .map(|k| {
+                sentence(match k % 3 {
+                    0 => "the/DET dog/NOUN barks/VERB ./PUNCT",
+                    1 => "a/DET cat/NOUN sleeps/VERB ./PUNCT",
+                    _ => "Paris/PROPN is/AUX big/ADJ ./PUNCT",
+                })
+            })
+            .collect();
+        let a = train("eng", &data, 5, 1);
+        assert!(a.held_out > 0.99, "{}", a.held_out);
+        let b = train("eng", &data, 5, 1);
+        assert_eq!(a.model.to_bytes(), b.model.to_bytes());
+        let tags = a.model.tag_words(&["the", "cat", "barks", "."]);
+        assert_eq!(tags, vec![5, 7, 15, 12]);
+    }
+
+    #[test]
+    fn reads_jsonl_and_refuses_unknown_tags() {
+        let ok = r#"{"tokens": [{"form": "du", "upos": "ADP+DET"}]}"#;
+        assert_eq!(read_jsonl(ok).unwrap().len(), 1);
+        let bad = r#"{"tokens": [{"form": "x", "upos": "FOO"}]}"#;
+        assert!(read_jsonl(bad).is_err());
+    }
+}
