@@ -66,8 +66,16 @@ fn ner(c: &mut Criterion) {
     }
     sets.push(("all languages".to_string(), docs, 6_100..9_300));
 
+    // NER_BENCH=deu,zho times only those sets (e.g. under perf)
+    let only = std::env::var("NER_BENCH").ok();
     for (name, set, range) in &sets {
         let (name, set) = (name.as_str(), set);
+        if only
+            .as_deref()
+            .is_some_and(|o| !o.split(',').any(|l| name.starts_with(l)))
+        {
+            continue;
+        }
         let bytes: usize = set.iter().map(|d| d.0.text.len()).sum();
         let n = mentions(set, &gaz);
         eprintln!("{name}: {} documents, {n} mentions", set.len());

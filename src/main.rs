@@ -93,7 +93,7 @@ OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
                     eng, spa, nld, deu, fra, ita, por, rus, zho, ara; the others get rule and
                     gazetteer entities only)
   sentences.csv     doc_id, sentence, start, end                     (with --emit sentences)
-  tokens.csv        doc_id, sentence, token, start, end, text, kind, lower, stem, stopword
+  tokens.csv        doc_id, sentence, token, start, end, text, kind, lower, stem, stopword, upos
                                                                      (with --emit tokens)
   newslens.xlsx     the tables as one Excel workbook (not with --no-workbook): an about sheet
                     (each sheet's file and rows, what was left out), then one sheet per table:

@@ -215,7 +215,7 @@ struct DocRecord {
     pairs: Vec<(u32, u32, u32)>,
     text: String,
     /// Nanoseconds per stage: language, segment, lexicon, terms, keywords, ner, rows, compare.
-    times: [u64; 8],
+    times: [u64; 9],
 }
 
 /// One line of a map stream.
@@ -364,6 +364,7 @@ impl DocRecord {
             times.segment,
             times.lexicon,
             times.terms,
+            times.pos,
             times.keywords,
             times.ner,
             times.rows,
@@ -516,10 +517,11 @@ impl DocRecord {
                     segment: t[1],
                     lexicon: t[2],
                     terms: t[3],
-                    keywords: t[4],
-                    ner: t[5],
-                    rows: t[6],
-                    compare: t[7],
+                    pos: t[4],
+                    keywords: t[5],
+                    ner: t[6],
+                    rows: t[7],
+                    compare: t[8],
                 },
             },
             keywords,

@@ -260,11 +260,14 @@ pub struct TokenRow<'a> {
     pub lower: Text<'a>,
     pub stem: Text<'a>,
     pub stopword: bool,
+    /// Universal POS tag; empty where the language has no POS model.
+    pub upos: &'a str,
 }
 
 impl Row for TokenRow<'_> {
     const HEADER: &'static [&'static str] = &[
         "doc_id", "sentence", "token", "start", "end", "text", "kind", "lower", "stem", "stopword",
+        "upos",
     ];
 }
 
@@ -603,6 +606,7 @@ mod tests {
             lower: t,
             stem: t,
             stopword: false,
+            upos: "NOUN",
         };
         assert_eq!(header_of(&tok), TokenRow::HEADER);
         let m = MentionRow {

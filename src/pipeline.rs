@@ -91,6 +91,8 @@ pub struct StageTimes {
     pub lexicon: Duration,
     /// Term counting.
     pub terms: Duration,
+    /// Parts of speech.
+    pub pos: Duration,
     /// Keyword candidates and their per-document scores.
     pub keywords: Duration,
     /// Named entities, rules and aliases.
@@ -108,6 +110,7 @@ impl StageTimes {
         self.segment += o.segment;
         self.lexicon += o.lexicon;
         self.terms += o.terms;
+        self.pos += o.pos;
         self.keywords += o.keywords;
         self.ner += o.ner;
         self.rows += o.rows;
@@ -225,12 +228,19 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
         }
     });
     let terms = timed(&mut times.terms, || count_terms(&seg, &ann, opts.max_n));
-    let keywords = timed(&mut times.keywords, || {
-        if opts.extract_keywords() {
-            crate::keywords::extract_for(&text, &seg, &ann, opts.max_n, &opts.keyword_methods)
-        } else {
-            DocKeywords::default()
+    // parts of speech, where something uses them: each sentence by the model of its language
+    let upos = timed(&mut times.pos, || {
+        if !(opts.extract_keywords() || opts.emit_tokens) {
+            return Vec::new();
         }
+        let code = lang.code;
+        crate::pos::tag_document(&text, &seg, |t| {
+            let b = seg.tokens[t].start;
+            parts
+                .iter()
+                .find(|(range, _)| range.contains(&b))
+                .map_or(code, |(_, c)| *c)
+        })
     });
     let ner = if opts.ner {
         // each part by its own language's model, stopwords and rules
@@ -253,8 +263,27 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
     } else {
         DocEntities::default()
     };
+    let keywords = timed(&mut times.keywords, || {
+        if opts.extract_keywords() {
+            let names = crate::keywords::name_spans(&seg, &ner);
+            crate::keywords::extract_for(
+                &text,
+                &seg,
+                &ann,
+                &crate::keywords::Tags {
+                    upos: &upos,
+                    names: &names,
+                    adjectives_follow: crate::keywords::adjectives_follow(lang.code),
+                },
+                opts.max_n,
+                &opts.keyword_methods,
+            )
+        } else {
+            DocKeywords::default()
+        }
+    });
     let (sentence_rows, token_rows) = timed(&mut times.rows, || {
-        encode_rows(&doc.doc_id, &text, &seg, &ann, opts)
+        encode_rows(&doc.doc_id, &text, &seg, &ann, &upos, opts)
     });
     let (mention_rows, entity_rows, starts) =
         timed(&mut times.rows, || encode_ner(&doc.doc_id, &text, &ner));
@@ -418,6 +447,7 @@ fn encode_rows(
     text: &str,
     seg: &Segmentation,
     ann: &Annotated,
+    upos: &[u8],
     opts: &Options,
 ) -> (Vec<u8>, Vec<u8>) {
     let mut sentences = Vec::new();
@@ -456,6 +486,7 @@ fn encode_rows(
                 lower: Text(&form.lower),
                 stem: Text(ann.stem(i)),
                 stopword: form.stopword,
+                upos: crate::pos::tag_name(upos.get(i).copied().unwrap_or(crate::pos::NO_TAG)),
             });
         }
         let _ = w.flush();
@@ -502,7 +533,7 @@ mod tests {
         assert!(
             String::from_utf8(a.token_rows)
                 .unwrap()
-                .starts_with("d,0,0,0,3,The,word,the,the,true\n")
+                .starts_with("d,0,0,0,3,The,word,the,the,true,DET\n")
         );
     }
 }

@@ -1489,6 +1489,7 @@ fn run_json(
             "segment": times.segment.as_secs_f64(),
             "lexicon": times.lexicon.as_secs_f64(),
             "terms": times.terms.as_secs_f64(),
+            "pos": times.pos.as_secs_f64(),
             "keywords": times.keywords.as_secs_f64(),
             "ner": times.ner.as_secs_f64(),
             "rows": times.rows.as_secs_f64(),

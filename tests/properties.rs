@@ -142,7 +142,8 @@ proptest! {
         let lex = Lexicon::get(lang);
         let ann = annotate(&text, &seg.tokens, lex);
         let terms = count_terms(&seg, &ann, 3);
-        let doc = extract(&text, &seg, &ann, 3);
+        let upos = newslens::pos::tag_document(&text, &seg, |_| lang);
+        let doc = extract(&text, &seg, &ann, &newslens::keywords::Tags { upos: &upos, names: &[], adjectives_follow: newslens::keywords::adjectives_follow(lang) }, 3);
         // the same stem keys as the terms (whose df the corpus methods look up)
         let mut a: Vec<&str> = doc.candidates.iter().map(|c| doc.stem(c)).collect();
         let mut b: Vec<&str> = terms.terms.iter().map(|t| t.stem.as_str()).collect();
