@@ -519,7 +519,8 @@ impl Word {
 /// The feature id of template `t` with value hash `h` (never 0).
 #[inline]
 fn feat(t: u32, h: u64) -> u32 {
-    let f = (mix(h ^ (((t as u64) << 56) | ((t as u64) * 0x2545_f491_4f6c_dd1d))) >> 32) as u32;
+    let f = (mix(h ^ (((t as u64) << 56) | (t as u64).wrapping_mul(0x2545_f491_4f6c_dd1d))) >> 32)
+        as u32;
     if f == 0 { 1 } else { f }
 }
 
