@@ -31,6 +31,62 @@ impl std::fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
+/// What starts every model file: 8 magic bytes naming the kind of model, the `u32` feature
+/// version it was trained with, the language (ISO 639-3, space-padded to 4 bytes).
+pub struct Header {
+    /// The magic bytes (`NLNER001`, `NLPOS001`).
+    pub magic: &'static [u8; 8],
+    /// The feature version this build computes.
+    pub version: u32,
+    /// What the model is, for errors (`NER`, `POS`).
+    pub what: &'static str,
+    /// The binary that retrains it, for errors (`train-ner`).
+    pub trainer: &'static str,
+}
+
+impl Header {
+    /// Appends the header of a model for `lang` to `b`.
+    pub fn write(&self, lang: &str, b: &mut Vec<u8>) {
+        b.extend_from_slice(self.magic);
+        b.extend_from_slice(&self.version.to_le_bytes());
+        let mut code = [b' '; 4];
+        for (i, c) in lang.bytes().take(4).enumerate() {
+            code[i] = c;
+        }
+        b.extend_from_slice(&code);
+    }
+
+    /// Reads and checks the header; gives the model's language.
+    pub fn read(&self, r: &mut Reader) -> Result<String, ModelError> {
+        if r.take(8)? != self.magic {
+            return Err(ModelError(format!(
+                "not a newslens {} model file",
+                self.what
+            )));
+        }
+        let version = r.u32()?;
+        if version != self.version {
+            return Err(ModelError(format!(
+                "{} model was trained with feature version {version}, this build computes version {}; retrain it with {}",
+                self.what, self.version, self.trainer
+            )));
+        }
+        Ok(String::from_utf8_lossy(r.take(4)?).trim().to_string())
+    }
+}
+
+/// Models compiled into the binary, (language, file bytes), each parsed by `parse` the first
+/// time a run asks for its language; `loaded` holds one cell per model.
+pub fn bundled<'m, M>(
+    models: &[(&str, &[u8])],
+    loaded: &'m [std::sync::OnceLock<Option<M>>],
+    lang: &str,
+    parse: impl FnOnce(&[u8]) -> Result<M, ModelError>,
+) -> Option<&'m M> {
+    let k = models.iter().position(|(l, _)| *l == lang)?;
+    loaded[k].get_or_init(|| parse(models[k].1).ok()).as_ref()
+}
+
 /// Reads a model file's little-endian fields in order.
 pub struct Reader<'a> {
     b: &'a [u8],

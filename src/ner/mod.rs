@@ -123,10 +123,7 @@ const MODELS: &[(&str, &[u8])] = &[
 pub fn model_for(lang: &str) -> Option<&'static Model> {
     static LOADED: [OnceLock<Option<Model>>; MODELS.len()] =
         [const { OnceLock::new() }; MODELS.len()];
-    let k = MODELS.iter().position(|(l, _)| *l == lang)?;
-    LOADED[k]
-        .get_or_init(|| Model::from_bytes(MODELS[k].1).ok())
-        .as_ref()
+    crate::perceptron::bundled(MODELS, &LOADED, lang, Model::from_bytes)
 }
 
 /// Languages with a bundled model.

@@ -18,7 +18,7 @@
 
 use super::features::FEATURE_VERSION;
 pub use crate::perceptron::{Entry, ModelError};
-use crate::perceptron::{Reader, SparseWeights};
+use crate::perceptron::{Header, Reader, SparseWeights};
 
 /// Entity types, in tag order.
 pub const TYPES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
@@ -272,7 +272,12 @@ pub struct Model {
     pub weights: SparseWeights,
 }
 
-const MAGIC: &[u8; 8] = b"NLNER001";
+const HEADER: Header = Header {
+    magic: b"NLNER001",
+    version: FEATURE_VERSION,
+    what: "NER",
+    trainer: "train-ner",
+};
 
 impl Model {
     /// Builds a model from its parts (sorted ids, per-feature entries).
@@ -323,13 +328,7 @@ impl Model {
     /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut b = Vec::with_capacity(64 + (N_TAGS + 2) * N_TAGS * 4);
-        b.extend_from_slice(MAGIC);
-        b.extend_from_slice(&FEATURE_VERSION.to_le_bytes());
-        let mut lang = [b' '; 4];
-        for (i, c) in self.lang.bytes().take(4).enumerate() {
-            lang[i] = c;
-        }
-        b.extend_from_slice(&lang);
+        HEADER.write(&self.lang, &mut b);
         b.extend_from_slice(&self.epoch.to_le_bytes());
         b.extend_from_slice(&self.scale.to_le_bytes());
         for v in self.trans.iter().chain(&self.end) {
@@ -342,16 +341,7 @@ impl Model {
     /// Reads a model file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
         let mut r = Reader::new(bytes);
-        if r.take(8)? != MAGIC {
-            return Err(ModelError("not a newslens NER model file".into()));
-        }
-        let version = r.u32()?;
-        if version != FEATURE_VERSION {
-            return Err(ModelError(format!(
-                "model was trained with feature version {version}, this build computes version {FEATURE_VERSION}; retrain it with train-ner"
-            )));
-        }
-        let lang = String::from_utf8_lossy(r.take(4)?).trim().to_string();
+        let lang = HEADER.read(&mut r)?;
         let epoch = r.u32()?;
         let scale = r.f32()?;
         let mut trans = Vec::with_capacity((N_TAGS + 1) * N_TAGS);

@@ -15,13 +15,13 @@
 //! suffix of the adjacent ones) and the two tags already given to the words before it. Each
 //! token costs about twenty look-ups in one small table.
 //!
-//! Model file (little-endian): `"NLPOS001"`, `u32` feature version, `[u8; 4]` language,
-//! `f32` scale, then the sparse weights of [`crate::perceptron`].
+//! Model file (little-endian): the [`crate::perceptron::Header`] (`"NLPOS001"`, feature
+//! version, language), `f32` scale, then the sparse weights of [`crate::perceptron`].
 
 pub mod train;
 
 use crate::ner::features::{hash_bytes, mix};
-use crate::perceptron::{Entry, ModelError, Reader, SparseWeights};
+use crate::perceptron::{Entry, Header, ModelError, Reader, SparseWeights, bundled};
 use crate::segment::Segmentation;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
@@ -66,7 +66,12 @@ pub fn tag_name(t: u8) -> &'static str {
 
 /// Bumped whenever a feature template changes: a model trained with other features is refused.
 pub const FEATURE_VERSION: u32 = 1;
-const MAGIC: &[u8; 8] = b"NLPOS001";
+const HEADER: Header = Header {
+    magic: b"NLPOS001",
+    version: FEATURE_VERSION,
+    what: "POS",
+    trainer: "train-pos",
+};
 
 /// A trained part-of-speech tagger.
 #[derive(Clone, Debug)]
@@ -83,13 +88,7 @@ impl Model {
     /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut b = Vec::new();
-        b.extend_from_slice(MAGIC);
-        b.extend_from_slice(&FEATURE_VERSION.to_le_bytes());
-        let mut lang = [b' '; 4];
-        for (i, c) in self.lang.bytes().take(4).enumerate() {
-            lang[i] = c;
-        }
-        b.extend_from_slice(&lang);
+        HEADER.write(&self.lang, &mut b);
         b.extend_from_slice(&self.scale.to_le_bytes());
         self.weights.write(&mut b);
         b
@@ -98,16 +97,7 @@ impl Model {
     /// Reads a model file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
         let mut r = Reader::new(bytes);
-        if r.take(8)? != MAGIC {
-            return Err(ModelError("not a newslens POS model file".into()));
-        }
-        let version = r.u32()?;
-        if version != FEATURE_VERSION {
-            return Err(ModelError(format!(
-                "POS model was trained with feature version {version}, this build computes version {FEATURE_VERSION}; retrain it with train-pos"
-            )));
-        }
-        let lang = String::from_utf8_lossy(r.take(4)?).trim().to_string();
+        let lang = HEADER.read(&mut r)?;
         let scale = r.f32()?;
         let weights = SparseWeights::read(&mut r, N_TAGS)?;
         Ok(Model {
@@ -185,10 +175,7 @@ const MODELS: &[(&str, &[u8])] = &[
 pub fn model_for(lang: &str) -> Option<&'static Model> {
     static LOADED: [OnceLock<Option<Model>>; MODELS.len()] =
         [const { OnceLock::new() }; MODELS.len()];
-    let k = MODELS.iter().position(|(l, _)| *l == lang)?;
-    LOADED[k]
-        .get_or_init(|| Model::from_bytes(MODELS[k].1).ok())
-        .as_ref()
+    bundled(MODELS, &LOADED, lang, Model::from_bytes)
 }
 
 /// Languages with a bundled POS model.
