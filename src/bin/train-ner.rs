@@ -18,7 +18,7 @@
 
 use clap::Parser;
 use newslens::ner::gazetteer::Gazetteer;
-use newslens::ner::train::{GoldDoc, Settings, evaluate, example, read_jsonl, train};
+use newslens::ner::train::{GoldDoc, Settings, ascii_copy, evaluate, example, read_jsonl, train};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -59,6 +59,11 @@ struct Args {
     /// Drop features seen fewer times than this in training.
     #[arg(long, default_value_t = 2)]
     min_count: u32,
+    /// Also train on a copy of each Latin-script document of the first training file with its
+    /// non-ASCII characters removed (`Prsident` for `Präsident`), so text that lost its umlauts or
+    /// accents in a conversion is read too. The held-back part's copies join only the refit.
+    #[arg(long)]
+    ascii_copies: bool,
     /// Drop weights smaller than this (in averaged perceptron updates).
     #[arg(long, default_value_t = 0.0)]
     prune: f32,
@@ -120,18 +125,29 @@ fn main() -> ExitCode {
     } else {
         usize::MAX
     };
-    let (mut train_ex, mut held_ex) = (Vec::new(), Vec::new());
+    let (mut train_ex, mut held_ex, mut held_copies) = (Vec::new(), Vec::new(), Vec::new());
     let mut entities = 0;
+    let mut copies = 0;
     for (f, docs) in files.iter().enumerate() {
         for (k, d) in docs.iter().enumerate() {
             let ex = example(d, lang, &gaz);
+            let copy = (a.ascii_copies && f == 0)
+                .then(|| ascii_copy(d))
+                .flatten()
+                .map(|c| example(&c, lang, &gaz));
+            copies += copy.is_some() as usize;
             if f == 0 && k % every == every - 1 {
                 held_ex.push(ex);
+                held_copies.extend(copy);
             } else {
                 entities += d.entities.len();
                 train_ex.push(ex);
+                train_ex.extend(copy);
             }
         }
+    }
+    if a.ascii_copies {
+        eprintln!("train-ner: {copies} documents also copied without their non-ASCII characters");
     }
     let mis: usize = train_ex.iter().map(|e| e.misaligned).sum();
     eprintln!(
@@ -158,6 +174,7 @@ fn main() -> ExitCode {
     } else {
         // the same number of epochs again, on every training document
         train_ex.append(&mut held_ex);
+        train_ex.append(&mut held_copies);
         eprintln!(
             "train-ner: epoch {epochs} chosen; training again on all {} documents",
             train_ex.len()

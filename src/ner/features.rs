@@ -19,18 +19,24 @@
 //! - context aggregation (Ratinov & Roth 2009): for a capitalised word, the words next to its
 //!   other occurrences in the document (up to 8 distinct on each side), so a lone `Warhol`
 //!   learns from `Andy Warhol` and `Mr. Warhol` elsewhere;
+//! - word clusters ([`super::clusters`]): the word's class at each of three granularities (a
+//!   Chinese character: its word's, with its place in it), or that it has none (a rare word)
+//!   with its capitalisation, and the middle-granularity classes of the words either side —
+//!   what lets `Neururer`, never seen in training, be read like the surnames it shares a class
+//!   with;
 //! - for a Chinese character ([`NerToken::han`]): the word the segmenter put it in, with its
 //!   place in that word, and the word's length; Han characters are read in their simplified
 //!   form, so traditional text uses the same weights;
 //! - the bias. Previous tags enter through the transition weights of the Viterbi decoder.
 
+use super::clusters::{Classes, LEVELS};
 use super::tokens::{HAN_BEGIN, HAN_INSIDE, NerToken};
 use crate::segment::TokenKind;
 use crate::segment::simplified::simplified;
 use rustc_hash::FxHashMap;
 
 /// Bumped whenever a template changes: a model trained with other features is refused.
-pub const FEATURE_VERSION: u32 = 2;
+pub const FEATURE_VERSION: u32 = 3;
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
@@ -164,6 +170,9 @@ pub struct Context<'a> {
     pub gazetteer: &'a [u8],
     /// Whether the token is a listed first name.
     pub first_name: &'a [bool],
+    /// The word classes of each token ([`super::clusters`]), where its language has clusters
+    /// and the word a class.
+    pub clusters: &'a [Option<Classes>],
 }
 
 /// The features of every token of a document, flattened: token `i` has
@@ -208,6 +217,10 @@ const T_AGG_LEFT: u32 = 34;
 const T_AGG_RIGHT: u32 = 35;
 const T_HAN_WORD: u32 = 36;
 const T_HAN_PLACE: u32 = 37;
+const T_CLUSTER: u32 = 38; // 38, 39, 40 for the three granularities
+const T_NO_CLUSTER: u32 = 41;
+const T_CLUSTER_LEFT: u32 = 42;
+const T_CLUSTER_RIGHT: u32 = 43;
 /// Distinct neighbouring words aggregated per word and side.
 const AGG_MAX: usize = 8;
 
@@ -337,6 +350,16 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
         |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |j| form(j).shape);
     let short_at =
         |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |j| form(j).short);
+    // a neighbour's middle-granularity class (the sentence edge and words without a class apart)
+    let cluster_at = |i: usize, d: isize| match at(i, d) {
+        None => u64::MAX,
+        Some(j) => ctx
+            .clusters
+            .get(j)
+            .copied()
+            .flatten()
+            .map_or(u64::MAX - 1, |c| c[LEVELS / 2] as u64),
+    };
     let gaz_at = |i: usize, d: isize| at(i, d).map_or(255u64, |j| ctx.gazetteer[j] as u64);
 
     // context aggregation (Ratinov & Roth 2009): the words next to every occurrence of a
@@ -446,6 +469,21 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
             let (word, len) = han_word[i];
             ids.push(feat(T_HAN_WORD, pair(word, han as u64)));
             ids.push(feat(T_HAN_PLACE, (han as u64) << 8 | len as u64));
+        }
+        match ctx.clusters.get(i).copied().flatten() {
+            Some(c) => {
+                for (l, &x) in c.iter().enumerate() {
+                    ids.push(feat(T_CLUSTER + l as u32, (x as u64) << 8 | han as u64));
+                }
+            }
+            None if f.affixes > 0 && !ctx.clusters.is_empty() => {
+                ids.push(feat(T_NO_CLUSTER, f.cap as u64))
+            }
+            None => {}
+        }
+        if !ctx.clusters.is_empty() {
+            ids.push(feat(T_CLUSTER_LEFT, cluster_at(i, -1)));
+            ids.push(feat(T_CLUSTER_RIGHT, cluster_at(i, 1)));
         }
         if let Some(a) = agg.get(&f.lower_id) {
             for &l in &a.0[..a.1] {

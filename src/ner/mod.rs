@@ -31,6 +31,7 @@
 //! Does no I/O and cannot fail.
 
 pub mod alias;
+pub mod clusters;
 pub mod features;
 pub mod gazetteer;
 pub mod link;
@@ -56,13 +57,21 @@ pub struct Prepared {
     pub features: Features,
 }
 
-/// Tokens, gazetteer matches and features of one segmented text.
-pub fn prepare(text: &str, seg: &Segmentation, gaz: &Gazetteer) -> Prepared {
-    prepare_with(text, seg, gaz, true)
+/// Tokens, gazetteer matches and features of one segmented text in `lang`.
+pub fn prepare(text: &str, seg: &Segmentation, gaz: &Gazetteer, lang: &str) -> Prepared {
+    prepare_with(text, seg, gaz, true, &[(0..text.len(), lang)])
 }
 
-/// [`prepare`], computing the features only when asked (a language without a model needs none).
-fn prepare_with(text: &str, seg: &Segmentation, gaz: &Gazetteer, with_features: bool) -> Prepared {
+/// [`prepare`] for a text in several languages (`parts` as in [`extract_parts`], whose words
+/// get their own language's clusters), computing the features only when asked (a language
+/// without a model needs none).
+fn prepare_with(
+    text: &str,
+    seg: &Segmentation,
+    gaz: &Gazetteer,
+    with_features: bool,
+    parts: &[(std::ops::Range<usize>, &str)],
+) -> Prepared {
     let toks = tokens::ner_tokens(text, seg);
     let keys: Vec<std::borrow::Cow<str>> = toks
         .iter()
@@ -79,12 +88,14 @@ fn prepare_with(text: &str, seg: &Segmentation, gaz: &Gazetteer, with_features: 
     }
     let codes = gaz.codes(toks.len(), &matches);
     let first: Vec<bool> = key_refs.iter().map(|k| gaz.is_first_name(k)).collect();
+    let classes = token_classes(text, &toks, parts);
     let features = features::features(
         text,
         &toks,
         &Context {
             gazetteer: &codes,
             first_name: &first,
+            clusters: &classes,
         },
     );
     Prepared {
@@ -92,6 +103,35 @@ fn prepare_with(text: &str, seg: &Segmentation, gaz: &Gazetteer, with_features: 
         matches,
         features,
     }
+}
+
+/// Each token's word classes, from the clusters of the language of the part it starts in;
+/// empty when no part's language has clusters.
+fn token_classes(
+    text: &str,
+    toks: &[NerToken],
+    parts: &[(std::ops::Range<usize>, &str)],
+) -> Vec<Option<clusters::Classes>> {
+    let lang_at = |byte: usize| {
+        let k = parts.partition_point(|(r, _)| r.end <= byte);
+        parts.get(k).or(parts.last()).map(|p| p.1)
+    };
+    if parts
+        .iter()
+        .all(|(_, l)| clusters::clusters_for(l).is_none())
+    {
+        return Vec::new();
+    }
+    let mut out = vec![None; toks.len()];
+    for (s, e, key) in clusters::words(text, toks) {
+        if let Some(cl) = lang_at(toks[s].start).and_then(clusters::clusters_for) {
+            let c = cl.get(&key);
+            for o in &mut out[s..e] {
+                *o = c;
+            }
+        }
+    }
+    out
 }
 
 /// The tagger's entity spans `(first token, end token, type)` over a prepared document.
@@ -346,7 +386,7 @@ pub fn extract_parts(
     let whole = [(0..text.len(), "und")];
     let parts = if parts.is_empty() { &whole[..] } else { parts };
     let any_model = parts.iter().any(|(_, lang)| model_for(lang).is_some());
-    let p = prepare_with(text, seg, gaz, any_model);
+    let p = prepare_with(text, seg, gaz, any_model, parts);
     let toks = &p.tokens;
     let n = toks.len();
     // each part's tokens: those that start in its byte range (the last part takes the rest)

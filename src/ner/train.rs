@@ -48,6 +48,49 @@ pub fn read_jsonl(text: &str) -> Result<Vec<GoldDoc>, String> {
         .collect()
 }
 
+/// The document with every non-ASCII character removed and its entities moved to match, as
+/// text reads after a lossy conversion (`Präsident` → `Prsident`; the CoNLL-2003 German
+/// development and test text is such a copy). `None` unless the text has non-ASCII letters and
+/// they are at most a fifth of its letters (Latin-script text with accents or umlauts, not
+/// Cyrillic or Han). Training on these copies too teaches the tagger to read such text.
+pub fn ascii_copy(doc: &GoldDoc) -> Option<GoldDoc> {
+    let (mut letters, mut other) = (0usize, 0usize);
+    for c in doc.text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        other += !c.is_ascii() as usize;
+    }
+    if other == 0 || other * 5 > letters {
+        return None;
+    }
+    // the new code-point index of each old one
+    let mut index = Vec::with_capacity(doc.text.len() + 1);
+    let mut text = String::with_capacity(doc.text.len());
+    for c in doc.text.chars() {
+        index.push(text.len());
+        if c.is_ascii() {
+            text.push(c);
+        }
+    }
+    index.push(text.len());
+    let entities = doc
+        .entities
+        .iter()
+        .filter_map(|e| {
+            let (start, end) = (*index.get(e.start)?, *index.get(e.end)?);
+            (end > start).then(|| GoldEntity {
+                start,
+                end,
+                label: e.label.clone(),
+            })
+        })
+        .collect();
+    Some(GoldDoc {
+        id: format!("{}-ascii", doc.id),
+        text,
+        entities,
+    })
+}
+
 /// A sentence ready for training: its tokens' features and gold tags.
 struct Sentence {
     feats: Vec<u32>,
@@ -73,7 +116,7 @@ fn type_index(label: &str) -> Option<usize> {
 /// Segments, tokenizes and aligns one gold document.
 pub fn example(doc: &GoldDoc, lang: &'static str, gaz: &Gazetteer) -> Example {
     let seg = crate::segment::segment(&doc.text, lang);
-    let prepared = prepare(&doc.text, &seg, gaz);
+    let prepared = prepare(&doc.text, &seg, gaz, lang);
     // code point → byte offsets
     let mut byte_of = Vec::with_capacity(doc.text.len() + 1);
     for (b, _) in doc.text.char_indices() {
@@ -548,6 +591,29 @@ mod tests {
         assert_eq!(e.misaligned, 1);
         assert_eq!(e.misaligned_types, [0, 0, 1, 0]);
         assert_eq!(e.gold.len(), 1);
+    }
+
+    #[test]
+    fn ascii_copies_drop_accents_and_keep_entities_on_their_words() {
+        let d = doc(
+            "1",
+            "Der Präsident Müller besuchte Köln .",
+            &[("Müller", "PER"), ("Köln", "LOC")],
+        );
+        let c = ascii_copy(&d).unwrap();
+        assert_eq!(c.text, "Der Prsident Mller besuchte Kln .");
+        let got: Vec<&str> = c
+            .entities
+            .iter()
+            .map(|e| {
+                let b: Vec<usize> = c.text.char_indices().map(|(b, _)| b).collect();
+                &c.text[b[e.start]..b.get(e.end).copied().unwrap_or(c.text.len())]
+            })
+            .collect();
+        assert_eq!(got, ["Mller", "Kln"]);
+        // nothing to drop, or a script that is not Latin: no copy
+        assert!(ascii_copy(&doc("2", "Berlin is big .", &[])).is_none());
+        assert!(ascii_copy(&doc("3", "Москва большая .", &[])).is_none());
     }
 
     #[test]
