@@ -29,7 +29,7 @@
 //!   form, so traditional text uses the same weights;
 //! - the bias. Previous tags enter through the transition weights of the Viterbi decoder.
 
-use super::clusters::{Classes, LEVELS};
+use super::clusters::{Classes, LEVELS, fold_digits};
 use super::tokens::{HAN_BEGIN, HAN_INSIDE, NerToken};
 use crate::segment::TokenKind;
 use crate::segment::simplified::simplified;
@@ -151,19 +151,6 @@ fn shapes(s: &str, full: &mut String, short: &mut String) {
     }
 }
 
-/// The digits of `s` folded to `0` (so `1996` and `2023` share a feature).
-fn fold_digits(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.bytes().any(|b| b.is_ascii_digit()) {
-        std::borrow::Cow::Owned(
-            s.chars()
-                .map(|c| if c.is_ascii_digit() { '0' } else { c })
-                .collect(),
-        )
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
-}
-
 /// Per-token context the feature function needs besides the text.
 pub struct Context<'a> {
     /// Gazetteer code per token: 0 none, else 1 + label × 4 + position (B, I, L, U).
@@ -183,6 +170,12 @@ pub struct Features {
     pub ids: Vec<u32>,
     /// Start of each token's features, plus the end.
     pub offsets: Vec<u32>,
+    /// Whether the lists hold every feature, or leave out those of [`form_ids`].
+    pub full: bool,
+    /// Each token's form: the index of the first token with the same text in `form_first`.
+    pub form_of: Vec<u32>,
+    /// The first token of each form.
+    pub form_first: Vec<u32>,
 }
 
 impl Features {
@@ -224,71 +217,172 @@ const T_CLUSTER_RIGHT: u32 = 43;
 /// Distinct neighbouring words aggregated per word and side.
 const AGG_MAX: usize = 8;
 
+/// Where a form's features apply: to its own token, or to the token at distance 2 or 1 after
+/// it (`Left2`, `Left1`: the form is that token's left neighbour) or before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// The form's own token.
+    Own,
+    /// The form is two tokens to the left.
+    Left2,
+    /// The form is the left neighbour.
+    Left1,
+    /// The form is the right neighbour.
+    Right1,
+    /// The form is two tokens to the right.
+    Right2,
+}
+
+/// Every slot, in the order [`super::model::FormScores`] keeps them.
+pub const SLOTS: [Slot; 5] = [
+    Slot::Own,
+    Slot::Left2,
+    Slot::Left1,
+    Slot::Right1,
+    Slot::Right2,
+];
+
+const BOS: u64 = 0x5b5f_4253_5f5d;
+const EOS: u64 = 0x5b5f_4553_5f5d;
+
+/// The features that depend only on the form of token `t` (text `s`), as its own token's or
+/// as a neighbour's, in `slot`: the word, its lower case and shape, prefixes and suffixes, the
+/// bias; and the lower case (and shape) seen by the tokens around it. Exactly those that
+/// [`features`] leaves out without `full`.
+pub fn form_ids(s: &str, t: &NerToken, slot: Slot, out: &mut Vec<u32>) {
+    let (f, _) = form(s, t, &mut Scratch::default());
+    form_slot_ids(&f, slot, out);
+}
+
+/// [`form_ids`] for the sentence edge: what a token whose neighbours in `slot` lie outside its
+/// sentence gets for them (nothing for [`Slot::Own`]).
+pub fn edge_ids(slot: Slot, out: &mut Vec<u32>) {
+    match slot {
+        Slot::Own => {}
+        Slot::Left2 => out.push(feat(T_LOWER, BOS)),
+        Slot::Left1 => {
+            out.push(feat(T_LOWER + 1, BOS));
+            out.push(feat(T_SHAPE, BOS));
+        }
+        Slot::Right1 => {
+            out.push(feat(T_LOWER + 3, EOS));
+            out.push(feat(T_SHAPE + 2, EOS));
+        }
+        Slot::Right2 => out.push(feat(T_LOWER + 4, EOS)),
+    }
+}
+
+fn form_slot_ids(f: &Form, slot: Slot, out: &mut Vec<u32>) {
+    match slot {
+        Slot::Own => {
+            out.push(feat(T_BIAS, 0));
+            out.push(feat(T_RAW, f.raw));
+            out.push(feat(T_LOWER + 2, f.lower));
+            out.push(feat(T_SHAPE + 1, f.shape));
+            for k in 0..f.affixes as usize {
+                out.push(feat(T_PRE + k as u32, f.pre[k]));
+                out.push(feat(T_SUF + k as u32, f.suf[k]));
+            }
+        }
+        Slot::Left2 => out.push(feat(T_LOWER, f.lower)),
+        Slot::Left1 => {
+            out.push(feat(T_LOWER + 1, f.lower));
+            out.push(feat(T_SHAPE, f.shape));
+        }
+        Slot::Right1 => {
+            out.push(feat(T_LOWER + 3, f.lower));
+            out.push(feat(T_SHAPE + 2, f.shape));
+        }
+        Slot::Right2 => out.push(feat(T_LOWER + 4, f.lower)),
+    }
+}
+
+/// Reused buffers for [`form`].
+#[derive(Default)]
+struct Scratch {
+    full: String,
+    short: String,
+}
+
+/// What the features read of one surface form (its `lower_id` left 0), and its lower case.
+/// Depends only on the form, its token kind and whether it is a Han character.
+fn form(s: &str, t: &NerToken, scratch: &mut Scratch) -> (Form, String) {
+    let mut lower = crate::normalize::lower(s);
+    if t.han != 0 {
+        lower = simplified(&lower);
+    }
+    shapes(s, &mut scratch.full, &mut scratch.short);
+    let mut pre = [0u64; 4];
+    let mut suf = [0u64; 4];
+    let affixes = if t.kind == TokenKind::Word {
+        lower.chars().count().min(4) as u8
+    } else {
+        0
+    };
+    if affixes > 0 {
+        // byte offsets of the first and last four characters
+        let ends: Vec<usize> = lower
+            .char_indices()
+            .skip(1)
+            .map(|(b, _)| b)
+            .chain(std::iter::once(lower.len()))
+            .take(4)
+            .collect();
+        let starts: Vec<usize> = lower.char_indices().rev().take(4).map(|(b, _)| b).collect();
+        for k in 0..affixes as usize {
+            pre[k] = hash_bytes(&lower.as_bytes()[..ends[k]]);
+            suf[k] = hash_bytes(&lower.as_bytes()[starts[k]..]);
+        }
+    }
+    let normal = crate::normalize::normalize(s);
+    let raw = if t.han != 0 {
+        hash_bytes(simplified(&normal).as_bytes())
+    } else {
+        hash_bytes(fold_digits(&normal).as_bytes())
+    };
+    let f = Form {
+        raw,
+        lower: hash_bytes(fold_digits(&lower).as_bytes()),
+        shape: hash_bytes(scratch.full.as_bytes()),
+        short: hash_bytes(scratch.short.as_bytes()),
+        pre,
+        suf,
+        affixes,
+        cap: cap_class(s),
+        lower_id: 0,
+    };
+    (f, lower)
+}
+
 /// Computes the features of every token of one document.
-pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
+///
+/// With `full`, each token's list holds all its features (training). Without, it leaves out
+/// those that depend only on its form or on a neighbour's form ([`form_ids`]): the tagger adds
+/// their weights from sums kept per form ([`super::model::FormScores`]), which gives the same
+/// scores.
+pub fn features(text: &str, toks: &[NerToken], ctx: &Context, full: bool) -> Features {
     let n = toks.len();
     let mut forms: Vec<Form> = Vec::new();
     let mut form_of: Vec<u32> = Vec::with_capacity(n);
+    let mut form_first: Vec<u32> = Vec::new();
     {
         let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
         let mut lowers: FxHashMap<String, u32> = FxHashMap::default();
-        let (mut full, mut short) = (String::new(), String::new());
-        for t in toks {
+        let mut scratch = Scratch::default();
+        for (k, t) in toks.iter().enumerate() {
             let s = &text[t.start..t.end];
             let id = *seen.entry(s).or_insert_with(|| {
-                let mut lower = crate::normalize::lower(s);
-                if t.han != 0 {
-                    lower = simplified(&lower);
-                }
+                let (mut f, lower) = form(s, t, &mut scratch);
                 let next = lowers.len() as u32;
-                let lower_id = *lowers.entry(lower.clone()).or_insert(next);
-                shapes(s, &mut full, &mut short);
-                let mut pre = [0u64; 4];
-                let mut suf = [0u64; 4];
-                let affixes = if t.kind == TokenKind::Word {
-                    lower.chars().count().min(4) as u8
-                } else {
-                    0
-                };
-                if affixes > 0 {
-                    // byte offsets of the first and last four characters
-                    let ends: Vec<usize> = lower
-                        .char_indices()
-                        .skip(1)
-                        .map(|(b, _)| b)
-                        .chain(std::iter::once(lower.len()))
-                        .take(4)
-                        .collect();
-                    let starts: Vec<usize> =
-                        lower.char_indices().rev().take(4).map(|(b, _)| b).collect();
-                    for k in 0..affixes as usize {
-                        pre[k] = hash_bytes(&lower.as_bytes()[..ends[k]]);
-                        suf[k] = hash_bytes(&lower.as_bytes()[starts[k]..]);
-                    }
-                }
-                let normal = crate::normalize::normalize(s);
-                let raw = if t.han != 0 {
-                    hash_bytes(simplified(&normal).as_bytes())
-                } else {
-                    hash_bytes(fold_digits(&normal).as_bytes())
-                };
-                forms.push(Form {
-                    raw,
-                    lower: hash_bytes(fold_digits(&lower).as_bytes()),
-                    shape: hash_bytes(full.as_bytes()),
-                    short: hash_bytes(short.as_bytes()),
-                    pre,
-                    suf,
-                    affixes,
-                    cap: cap_class(s),
-                    lower_id,
-                });
+                f.lower_id = *lowers.entry(lower).or_insert(next);
+                forms.push(f);
+                form_first.push(k as u32);
                 (forms.len() - 1) as u32
             });
             form_of.push(id);
         }
     }
-    let form = |i: usize| &forms[form_of[i] as usize];
+    let form_at = |i: usize| &forms[form_of[i] as usize];
 
     // sentences, their first word and whether they are all-capitals headlines
     let ranges = super::tokens::sentence_ranges(toks);
@@ -303,7 +397,7 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
         }
         let (mut caps, mut words) = (0, 0);
         for i in r.clone() {
-            let c = form(i).cap;
+            let c = form_at(i).cap;
             if matches!(c, CAP_LOWER | CAP_INIT | CAP_ALL | CAP_MIXED) {
                 words += 1;
                 caps += (c == CAP_ALL) as usize;
@@ -320,7 +414,7 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
     let mut mid_cap = vec![false; n_lower];
     let mut low = vec![false; n_lower];
     for i in 0..n {
-        let f = form(i);
+        let f = form_at(i);
         if f.cap == CAP_LOWER {
             low[f.lower_id as usize] = true;
         } else if f.cap == CAP_INIT && !first[i] && !headline[i] {
@@ -328,8 +422,6 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
         }
     }
 
-    const BOS: u64 = 0x5b5f_4253_5f5d;
-    const EOS: u64 = 0x5b5f_4553_5f5d;
     let mut sentence_of = vec![0usize; n];
     for (k, r) in ranges.iter().enumerate() {
         for i in r.clone() {
@@ -345,11 +437,11 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
         (sentence_of[j] == sentence_of[i]).then_some(j)
     };
     let lower_at =
-        |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |j| form(j).lower);
+        |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |j| form_at(j).lower);
     let shape_at =
-        |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |j| form(j).shape);
+        |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |j| form_at(j).shape);
     let short_at =
-        |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |j| form(j).short);
+        |i: usize, d: isize| at(i, d).map_or(if d < 0 { BOS } else { EOS }, |j| form_at(j).short);
     // a neighbour's middle-granularity class (the sentence edge and words without a class apart)
     let cluster_at = |i: usize, d: isize| match at(i, d) {
         None => u64::MAX,
@@ -367,7 +459,7 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
     let mut agg: FxHashMap<u32, ([u64; AGG_MAX], usize, [u64; AGG_MAX], usize)> =
         FxHashMap::default();
     for i in 0..n {
-        let f = form(i);
+        let f = form_at(i);
         if !matches!(f.cap, CAP_INIT | CAP_ALL | CAP_MIXED) {
             continue;
         }
@@ -408,30 +500,41 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
     }
 
     let mut out = Features {
-        ids: Vec::with_capacity(n * 34),
+        ids: Vec::with_capacity(n * if full { 34 } else { 20 }),
         offsets: Vec::with_capacity(n + 1),
+        full,
+        form_of: Vec::new(),
+        form_first: Vec::new(),
     };
     for i in 0..n {
         out.offsets.push(out.ids.len() as u32);
-        let f = form(i);
+        let f = form_at(i);
         let ids = &mut out.ids;
-        ids.push(feat(T_BIAS, 0));
-        ids.push(feat(T_RAW, f.raw));
-        for d in -2..=2isize {
-            ids.push(feat((T_LOWER as isize + 2 + d) as u32, lower_at(i, d)));
+        // the features of the form and of its neighbours' forms ([`form_ids`]), here only
+        // when asked for: the tagger sums their weights once per form instead
+        if full {
+            ids.push(feat(T_BIAS, 0));
+            ids.push(feat(T_RAW, f.raw));
+            for d in -2..=2isize {
+                ids.push(feat((T_LOWER as isize + 2 + d) as u32, lower_at(i, d)));
+            }
         }
         ids.push(feat(T_BI_LEFT, pair(lower_at(i, -1), f.lower)));
         ids.push(feat(T_BI_RIGHT, pair(f.lower, lower_at(i, 1))));
-        for d in -1..=1isize {
-            ids.push(feat((T_SHAPE as isize + 1 + d) as u32, shape_at(i, d)));
+        if full {
+            for d in -1..=1isize {
+                ids.push(feat((T_SHAPE as isize + 1 + d) as u32, shape_at(i, d)));
+            }
         }
         ids.push(feat(
             T_SHORT3,
             pair(pair(short_at(i, -1), f.short), short_at(i, 1)),
         ));
-        for k in 0..f.affixes as usize {
-            ids.push(feat(T_PRE + k as u32, f.pre[k]));
-            ids.push(feat(T_SUF + k as u32, f.suf[k]));
+        if full {
+            for k in 0..f.affixes as usize {
+                ids.push(feat(T_PRE + k as u32, f.pre[k]));
+                ids.push(feat(T_SUF + k as u32, f.suf[k]));
+            }
         }
         let pos = if first[i] { 1u64 } else { 0 };
         ids.push(feat(T_CAP_POS, (f.cap as u64) << 8 | pos));
@@ -462,7 +565,7 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
         }
         ids.push(feat(T_LEFT_SHAPE, pair(lower_at(i, -1), f.short)));
         ids.push(feat(T_SHAPE_RIGHT, pair(f.short, lower_at(i, 1))));
-        let raw_left = at(i, -1).map_or(BOS, |j| form(j).raw);
+        let raw_left = at(i, -1).map_or(BOS, |j| form_at(j).raw);
         ids.push(feat(T_RAW_LEFT, pair(raw_left, f.cap as u64)));
         let han = toks[i].han;
         if han != 0 {
@@ -495,6 +598,8 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context) -> Features {
         }
     }
     out.offsets.push(out.ids.len() as u32);
+    out.form_of = form_of;
+    out.form_first = form_first;
     out
 }
 

@@ -37,6 +37,7 @@ pub mod gazetteer;
 pub mod link;
 pub mod model;
 pub mod rules;
+pub mod scores;
 pub mod tokens;
 pub mod train;
 
@@ -57,19 +58,20 @@ pub struct Prepared {
     pub features: Features,
 }
 
-/// Tokens, gazetteer matches and features of one segmented text in `lang`.
+/// Tokens, gazetteer matches and every feature of one segmented text in `lang` (for training
+/// and evaluation).
 pub fn prepare(text: &str, seg: &Segmentation, gaz: &Gazetteer, lang: &str) -> Prepared {
-    prepare_with(text, seg, gaz, true, &[(0..text.len(), lang)])
+    prepare_with(text, seg, gaz, Some(true), &[(0..text.len(), lang)])
 }
 
 /// [`prepare`] for a text in several languages (`parts` as in [`extract_parts`], whose words
 /// get their own language's clusters), computing the features only when asked (a language
-/// without a model needs none).
-fn prepare_with(
+/// without a model needs none): `Some(full)` as [`features::features`] takes it.
+pub(crate) fn prepare_with(
     text: &str,
     seg: &Segmentation,
     gaz: &Gazetteer,
-    with_features: bool,
+    with_features: Option<bool>,
     parts: &[(std::ops::Range<usize>, &str)],
 ) -> Prepared {
     let toks = tokens::ner_tokens(text, seg);
@@ -79,13 +81,13 @@ fn prepare_with(
         .collect();
     let key_refs: Vec<&str> = keys.iter().map(|k| k.as_ref()).collect();
     let matches = gaz.find(&toks, &key_refs);
-    if !with_features {
+    let Some(full) = with_features else {
         return Prepared {
             tokens: toks,
             matches,
             features: Features::default(),
         };
-    }
+    };
     let codes = gaz.codes(toks.len(), &matches);
     let first: Vec<bool> = key_refs.iter().map(|k| gaz.is_first_name(k)).collect();
     let classes = token_classes(text, &toks, parts);
@@ -97,6 +99,7 @@ fn prepare_with(
             first_name: &first,
             clusters: &classes,
         },
+        full,
     );
     Prepared {
         tokens: toks,
@@ -386,7 +389,7 @@ pub fn extract_parts(
     let whole = [(0..text.len(), "und")];
     let parts = if parts.is_empty() { &whole[..] } else { parts };
     let any_model = parts.iter().any(|(_, lang)| model_for(lang).is_some());
-    let p = prepare_with(text, seg, gaz, any_model, parts);
+    let p = prepare_with(text, seg, gaz, any_model.then_some(false), parts);
     let toks = &p.tokens;
     let n = toks.len();
     // each part's tokens: those that start in its byte range (the last part takes the rest)
@@ -429,9 +432,10 @@ pub fn extract_parts(
         }
         // each sentence by the model of its part (a part holds whole sentences)
         let mut spans = Vec::new();
+        let mut sums = None;
         for r in ranges {
             if let Some(m) = part_of(r.start).model {
-                spans.extend(train::decode(m, &p.features, r));
+                spans.extend(scores::decode(m, text, toks, &p.features, r, &mut sums));
             }
         }
         for (s, e, ty) in spans {

@@ -314,15 +314,21 @@ impl Model {
         let mut em = vec![0i32; n * N_TAGS];
         for (i, row) in em.chunks_exact_mut(N_TAGS).enumerate() {
             let row: &mut [i32; N_TAGS] = row.try_into().expect("row of N_TAGS");
-            for &f in feats(i) {
-                for e in self.weights.weights(f) {
-                    if let Some(r) = row.get_mut(e.tag as usize) {
-                        *r += e.weight as i32;
-                    }
+            self.add(feats(i), row);
+        }
+        viterbi_i32(&em, &self.trans, &self.end)
+    }
+
+    /// Adds the weights of features `ids` to one token's scores.
+    #[inline]
+    pub fn add(&self, ids: &[u32], row: &mut [i32; N_TAGS]) {
+        for &f in ids {
+            for e in self.weights.weights(f) {
+                if let Some(r) = row.get_mut(e.tag as usize) {
+                    *r += e.weight as i32;
                 }
             }
         }
-        viterbi_i32(&em, &self.trans, &self.end)
     }
 
     /// The model file's bytes.
