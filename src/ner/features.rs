@@ -25,8 +25,10 @@
 //!   what lets `Neururer`, never seen in training, be read like the surnames it shares a class
 //!   with;
 //! - for a Chinese character ([`NerToken::han`]): the word the segmenter put it in, with its
-//!   place in that word, and the word's length; Han characters are read in their simplified
-//!   form, so traditional text uses the same weights;
+//!   place in that word, the word's length, and the part of speech jieba's dictionary gives
+//!   the word (`nr` person, `ns` place, `nt` organisation, …; or that it does not list it);
+//!   Han characters are read in their simplified form, so traditional text uses the same
+//!   weights;
 //! - the bias. Previous tags enter through the transition weights of the Viterbi decoder.
 
 use super::clusters::{Classes, LEVELS, fold_digits};
@@ -36,7 +38,7 @@ use crate::segment::simplified::simplified;
 use rustc_hash::FxHashMap;
 
 /// Bumped whenever a template changes: a model trained with other features is refused.
-pub const FEATURE_VERSION: u32 = 3;
+pub const FEATURE_VERSION: u32 = 4;
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
@@ -214,6 +216,7 @@ const T_CLUSTER: u32 = 38; // 38, 39, 40 for the three granularities
 const T_NO_CLUSTER: u32 = 41;
 const T_CLUSTER_LEFT: u32 = 42;
 const T_CLUSTER_RIGHT: u32 = 43;
+const T_HAN_TAG: u32 = 44;
 /// Distinct neighbouring words aggregated per word and side.
 const AGG_MAX: usize = 8;
 
@@ -480,6 +483,9 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context, full: bool) -> Fea
 
     // the segmenter's word of each Han character, and its length
     let mut han_word = vec![(0u64, 0u8); n];
+    // and the part of speech jieba's dictionary gives that word (0: not listed)
+    let mut han_tag = vec![0u64; n];
+    let mut word_tags: FxHashMap<u64, u64> = FxHashMap::default();
     let mut i = 0;
     while i < n {
         if toks[i].han == 0 {
@@ -496,6 +502,10 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context, full: bool) -> Fea
         for w in &mut han_word[i..=j] {
             *w = (h, len);
         }
+        let tag = *word_tags.entry(h).or_insert_with(|| {
+            crate::segment::jieba_word_tag(&word).map_or(0, |t| hash_bytes(t.as_bytes()))
+        });
+        han_tag[i..=j].iter_mut().for_each(|t| *t = tag);
         i = j + 1;
     }
 
@@ -571,6 +581,7 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context, full: bool) -> Fea
         if han != 0 {
             let (word, len) = han_word[i];
             ids.push(feat(T_HAN_WORD, pair(word, han as u64)));
+            ids.push(feat(T_HAN_TAG, pair(han_tag[i], han as u64)));
             ids.push(feat(T_HAN_PLACE, (han as u64) << 8 | len as u64));
         }
         match ctx.clusters.get(i).copied().flatten() {

@@ -186,6 +186,19 @@ fn jieba() -> &'static jieba_rs::Jieba {
     JIEBA.get_or_init(jieba_rs::Jieba::new)
 }
 
+/// jieba's part-of-speech tag for a word its dictionary lists (`nr` a person's name, `ns` a
+/// place, `nt` an organisation, `n` a noun, …), or `None` for a word it does not list.
+pub fn jieba_word_tag(word: &str) -> Option<String> {
+    let j = jieba();
+    if !j.has_word(word) {
+        return None;
+    }
+    match j.tag(word, false).as_slice() {
+        [one] => Some(one.tag.to_string()),
+        _ => None,
+    }
+}
+
 /// One run of text without white space. In Chinese text, runs of Han characters are split
 /// into words by jieba, in Japanese text runs of Han and kana by TinySegmenter's model (UAX #29
 /// would make every character a word); the rest goes on below.
