@@ -1307,3 +1307,64 @@ fn ids_with_line_breaks_stay_one_line_and_row_counts_match() {
         );
     }
 }
+
+#[test]
+fn train_clusters_reads_text_jsonl_and_folders_and_keeps_the_language_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // English sentences with two kinds of words in two kinds of context
+    let mut english = String::new();
+    for round in 0..5 {
+        for name in ["Smith", "Jones", "Brown", "Green"] {
+            let verb = if round % 2 == 0 { "said" } else { "added" };
+            english.push_str(&format!("Mr {name} {verb} that the plan would work. "));
+        }
+        for thing in ["price", "market", "index", "rate"] {
+            let verb = if round % 2 == 0 { "fell" } else { "rose" };
+            english.push_str(&format!("The {thing} {verb} again on the day. "));
+        }
+    }
+    fs::create_dir(d.join("news")).unwrap();
+    fs::write(d.join("news/a.txt"), &english).unwrap();
+    // a JSONL file in several languages, read as --mixed: only the English line counts
+    let french = "Le gouvernement français a annoncé mardi une nouvelle réforme des retraites, \
+                  que les syndicats jugent inacceptable et contre laquelle ils appellent à manifester.";
+    let jsonl = format!(
+        "{}\n{}\n",
+        serde_json::json!({"id": "en", "text": english}),
+        serde_json::json!({"id": "fr", "text": french})
+    );
+    fs::write(d.join("mixed.jsonl"), jsonl).unwrap();
+    let out = d.join("clusters.bin");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_train-clusters"))
+        .args(["--lang", "eng", "--classes", "2,4,8", "--text"])
+        .arg(d.join("news"))
+        .arg("--mixed")
+        .arg(d.join("mixed.jsonl"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{status:?}");
+    let log = String::from_utf8_lossy(&status.stderr);
+    assert!(log.contains("(1 in other languages left out)"), "{log}");
+    let cl = newslens::ner::clusters::Clusters::from_bytes(&fs::read(&out).unwrap()).unwrap();
+    assert_eq!(cl.lang, "eng");
+    assert_eq!(cl.sizes, [2, 4, 8]);
+    assert!(cl.get("Smith").is_some() && cl.get("price").is_some());
+    // the French document was left out: none of its words has a class
+    assert!(cl.get("gouvernement").is_none());
+    // names and things are told apart at four classes
+    assert_ne!(cl.get("Smith").unwrap()[1], cl.get("price").unwrap()[1]);
+    assert_eq!(cl.get("Smith").unwrap()[1], cl.get("Green").unwrap()[1]);
+    // a wrong class list is refused with a one-line error
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_train-clusters"))
+        .args(["--lang", "eng", "--classes", "2,4", "--text"])
+        .arg(d.join("news"))
+        .arg("--out")
+        .arg(d.join("x.bin"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--classes needs 3"));
+}
