@@ -195,23 +195,34 @@ pub fn fold_digits(s: &str) -> std::borrow::Cow<'_, str> {
 /// The words of a tokenized text as clusters see them: `(first token, end token, key)`, one
 /// per token except Chinese characters, which are joined back into their segmenter word.
 pub fn words(text: &str, toks: &[NerToken]) -> Vec<(usize, usize, String)> {
-    let mut out = Vec::with_capacity(toks.len());
+    word_spans(toks)
+        .map(|(i, j)| {
+            (
+                i,
+                j,
+                key(&text[toks[i].start..toks[j - 1].end], toks[i].han != 0),
+            )
+        })
+        .collect()
+}
+
+/// The token ranges of [`words`], without their keys.
+pub fn word_spans(toks: &[NerToken]) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut i = 0;
-    while i < toks.len() {
+    std::iter::from_fn(move || {
+        if i >= toks.len() {
+            return None;
+        }
         let mut j = i;
         if toks[i].han != 0 {
             while j + 1 < toks.len() && matches!(toks[j].han, HAN_BEGIN | HAN_INSIDE) {
                 j += 1;
             }
         }
-        out.push((
-            i,
-            j + 1,
-            key(&text[toks[i].start..toks[j].end], toks[i].han != 0),
-        ));
+        let span = (i, j + 1);
         i = j + 1;
-    }
-    out
+        Some(span)
+    })
 }
 
 /// The key of one word: NFC, folded punctuation, digits as `0`, case kept; Han text simplified.

@@ -178,6 +178,11 @@ pub struct Features {
     pub form_of: Vec<u32>,
     /// The first token of each form.
     pub form_first: Vec<u32>,
+    /// Without `full`: the features of few values ([`small_index`]) of token `i`, as rows of
+    /// the model's dense table: `small[small_offsets[i]..small_offsets[i + 1]]`.
+    pub small: Vec<u32>,
+    /// Start of each token's small features, plus the end.
+    pub small_offsets: Vec<u32>,
 }
 
 impl Features {
@@ -185,6 +190,15 @@ impl Features {
     #[inline]
     pub fn of(&self, i: usize) -> &[u32] {
         &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+
+    /// The small-domain feature rows of token `i` (empty with `full`).
+    #[inline]
+    pub fn small_of(&self, i: usize) -> &[u32] {
+        match self.small_offsets.get(i + 1) {
+            Some(&end) => &self.small[self.small_offsets[i] as usize..end as usize],
+            None => &[],
+        }
     }
 }
 
@@ -236,7 +250,7 @@ pub enum Slot {
     Right2,
 }
 
-/// Every slot, in the order [`super::model::FormScores`] keeps them.
+/// Every slot, in the order [`super::scores::FormScores`] keeps them.
 pub const SLOTS: [Slot; 5] = [
     Slot::Own,
     Slot::Left2,
@@ -300,6 +314,90 @@ fn form_slot_ids(f: &Form, slot: Slot, out: &mut Vec<u32>) {
     }
 }
 
+/// Rows of the dense table of features with few values ([`small_index`]).
+pub const SMALL_ROWS: usize = 447 + LEVELS * 512 * 5;
+
+/// Where a feature of a template with few values (capitalisation and position, the document
+/// case pattern, gazetteer codes, first names, Chinese character places, word classes) has its
+/// row in a model's dense table, so tagging adds a row instead of probing the weight table;
+/// `None` for other templates and for values outside the table (classes beyond 512).
+pub fn small_index(t: u32, v: u64) -> Option<u32> {
+    let cap = v >> 8;
+    let k = match t {
+        T_CAP_POS if cap <= 5 && v & 0xff <= 1 => cap * 2 + (v & 1),
+        T_DOC_CASE if cap <= 5 && v & 0xff & !0b1_0111 == 0 => {
+            let b = ((v >> 4) & 1) << 3 | (v & 0b111);
+            12 + cap * 16 + b
+        }
+        T_GAZ..=27 if (1..=16).contains(&v) || v == 255 => {
+            let g = if v == 255 { 16 } else { v - 1 };
+            108 + (t - T_GAZ) as u64 * 17 + g
+        }
+        T_FIRST_NAME if v <= 5 => 159 + v,
+        T_NO_CLUSTER if v <= 5 => 165 + v,
+        T_HAN_PLACE if (1..=4).contains(&cap) && (1..=4).contains(&(v & 0xff)) => {
+            171 + (cap - 1) * 4 + (v & 0xff) - 1
+        }
+        T_CLUSTER_LEFT | T_CLUSTER_RIGHT => {
+            let c = match v {
+                u64::MAX => 129,
+                x if x == u64::MAX - 1 => 128,
+                x if x < 128 => x,
+                _ => return None,
+            };
+            187 + (t - T_CLUSTER_LEFT) as u64 * 130 + c
+        }
+        T_CLUSTER..=40 if cap < 512 && v & 0xff <= 4 => {
+            447 + (t - T_CLUSTER) as u64 * 512 * 5 + cap * 5 + (v & 0xff)
+        }
+        _ => return None,
+    };
+    Some(k as u32)
+}
+
+/// Every `(feature id, row)` of the dense table, for building a model's table.
+pub fn small_domain() -> Vec<(u32, u32)> {
+    let mut out = Vec::with_capacity(SMALL_ROWS);
+    let mut put = |t: u32, v: u64| {
+        if let Some(k) = small_index(t, v) {
+            out.push((feat(t, v), k));
+        }
+    };
+    for cap in 0..=5u64 {
+        for pos in 0..=1 {
+            put(T_CAP_POS, cap << 8 | pos);
+        }
+        for b in 0..16u64 {
+            put(T_DOC_CASE, cap << 8 | (b >> 3) << 4 | (b & 0b111));
+        }
+        put(T_FIRST_NAME, cap);
+        put(T_NO_CLUSTER, cap);
+    }
+    for t in T_GAZ..=27 {
+        for g in (1..=16).chain([255]) {
+            put(t, g);
+        }
+    }
+    for han in 1..=4u64 {
+        for len in 1..=4 {
+            put(T_HAN_PLACE, han << 8 | len);
+        }
+    }
+    for t in [T_CLUSTER_LEFT, T_CLUSTER_RIGHT] {
+        for c in (0..128).chain([u64::MAX - 1, u64::MAX]) {
+            put(t, c);
+        }
+    }
+    for l in 0..LEVELS as u32 {
+        for c in 0..512u64 {
+            for han in 0..=4 {
+                put(T_CLUSTER + l, c << 8 | han);
+            }
+        }
+    }
+    out
+}
+
 /// Reused buffers for [`form`].
 #[derive(Default)]
 struct Scratch {
@@ -361,7 +459,7 @@ fn form(s: &str, t: &NerToken, scratch: &mut Scratch) -> (Form, String) {
 ///
 /// With `full`, each token's list holds all its features (training). Without, it leaves out
 /// those that depend only on its form or on a neighbour's form ([`form_ids`]): the tagger adds
-/// their weights from sums kept per form ([`super::model::FormScores`]), which gives the same
+/// their weights from sums kept per form ([`super::scores::FormScores`]), which gives the same
 /// scores.
 pub fn features(text: &str, toks: &[NerToken], ctx: &Context, full: bool) -> Features {
     let n = toks.len();
@@ -515,11 +613,22 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context, full: bool) -> Fea
         full,
         form_of: Vec::new(),
         form_first: Vec::new(),
+        small: Vec::new(),
+        small_offsets: Vec::new(),
+    };
+    // a feature with few values goes to the dense-table list when tagging
+    let put = |ids: &mut Vec<u32>, small: &mut Vec<u32>, t: u32, v: u64| match small_index(t, v) {
+        Some(k) if !full => small.push(k),
+        _ => ids.push(feat(t, v)),
     };
     for i in 0..n {
         out.offsets.push(out.ids.len() as u32);
+        if !full {
+            out.small_offsets.push(out.small.len() as u32);
+        }
         let f = form_at(i);
         let ids = &mut out.ids;
+        let small = &mut out.small;
         // the features of the form and of its neighbours' forms ([`form_ids`]), here only
         // when asked for: the tagger sums their weights once per form instead
         if full {
@@ -547,7 +656,7 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context, full: bool) -> Fea
             }
         }
         let pos = if first[i] { 1u64 } else { 0 };
-        ids.push(feat(T_CAP_POS, (f.cap as u64) << 8 | pos));
+        put(ids, small, T_CAP_POS, (f.cap as u64) << 8 | pos);
         if headline[i] {
             ids.push(feat(T_HEADLINE, f.lower));
         }
@@ -557,21 +666,21 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context, full: bool) -> Fea
             | ((mid_cap[lid] as u64) << 1)
             | (low[lid] as u64)
             | ((headline[i] as u64) << 2);
-        ids.push(feat(T_DOC_CASE, doc_case));
+        put(ids, small, T_DOC_CASE, doc_case);
         if f.cap != CAP_NONE && f.cap != CAP_LOWER {
             ids.push(feat(T_DOC_CASE_WORD, pair(f.lower, doc_case)));
         }
         for d in -1..=1isize {
             let g = gaz_at(i, d);
             if g != 0 {
-                ids.push(feat((T_GAZ as isize + 1 + d) as u32, g));
+                put(ids, small, (T_GAZ as isize + 1 + d) as u32, g);
             }
         }
         if ctx.gazetteer[i] != 0 {
             ids.push(feat(T_GAZ_WORD, pair(ctx.gazetteer[i] as u64, f.short)));
         }
         if ctx.first_name[i] {
-            ids.push(feat(T_FIRST_NAME, f.cap as u64));
+            put(ids, small, T_FIRST_NAME, f.cap as u64);
         }
         ids.push(feat(T_LEFT_SHAPE, pair(lower_at(i, -1), f.short)));
         ids.push(feat(T_SHAPE_RIGHT, pair(f.short, lower_at(i, 1))));
@@ -582,22 +691,27 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context, full: bool) -> Fea
             let (word, len) = han_word[i];
             ids.push(feat(T_HAN_WORD, pair(word, han as u64)));
             ids.push(feat(T_HAN_TAG, pair(han_tag[i], han as u64)));
-            ids.push(feat(T_HAN_PLACE, (han as u64) << 8 | len as u64));
+            put(ids, small, T_HAN_PLACE, (han as u64) << 8 | len as u64);
         }
         match ctx.clusters.get(i).copied().flatten() {
             Some(c) => {
                 for (l, &x) in c.iter().enumerate() {
-                    ids.push(feat(T_CLUSTER + l as u32, (x as u64) << 8 | han as u64));
+                    put(
+                        ids,
+                        small,
+                        T_CLUSTER + l as u32,
+                        (x as u64) << 8 | han as u64,
+                    );
                 }
             }
             None if f.affixes > 0 && !ctx.clusters.is_empty() => {
-                ids.push(feat(T_NO_CLUSTER, f.cap as u64))
+                put(ids, small, T_NO_CLUSTER, f.cap as u64)
             }
             None => {}
         }
         if !ctx.clusters.is_empty() {
-            ids.push(feat(T_CLUSTER_LEFT, cluster_at(i, -1)));
-            ids.push(feat(T_CLUSTER_RIGHT, cluster_at(i, 1)));
+            put(ids, small, T_CLUSTER_LEFT, cluster_at(i, -1));
+            put(ids, small, T_CLUSTER_RIGHT, cluster_at(i, 1));
         }
         if let Some(a) = agg.get(&f.lower_id) {
             for &l in &a.0[..a.1] {
@@ -609,6 +723,9 @@ pub fn features(text: &str, toks: &[NerToken], ctx: &Context, full: bool) -> Fea
         }
     }
     out.offsets.push(out.ids.len() as u32);
+    if !full {
+        out.small_offsets.push(out.small.len() as u32);
+    }
     out.form_of = form_of;
     out.form_first = form_first;
     out
@@ -649,6 +766,21 @@ mod tests {
             shapes(s, &mut a, &mut b);
             assert_eq!((a.as_str(), b.as_str()), (full, short), "{s}");
         }
+    }
+
+    #[test]
+    fn the_dense_table_gives_every_small_feature_its_own_row() {
+        let domain = small_domain();
+        let mut rows: Vec<u32> = domain.iter().map(|&(_, k)| k).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        assert_eq!(rows.len(), domain.len(), "two features share a row");
+        assert_eq!(domain.len(), SMALL_ROWS, "the table has unused rows");
+        assert!(rows.iter().all(|&k| (k as usize) < SMALL_ROWS));
+        // other templates and values outside the table fall back to the weight table
+        assert_eq!(small_index(T_RAW, 7), None);
+        assert_eq!(small_index(T_CLUSTER, 600 << 8), None);
+        assert_eq!(small_index(T_CLUSTER_LEFT, 300), None);
     }
 
     #[test]

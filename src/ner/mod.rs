@@ -45,6 +45,7 @@ use crate::segment::Segmentation;
 use features::{Context, Features};
 use gazetteer::{Gazetteer, Match};
 use model::Model;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 use tokens::NerToken;
 
@@ -126,12 +127,19 @@ fn token_classes(
         return Vec::new();
     }
     let mut out = vec![None; toks.len()];
-    for (s, e, key) in clusters::words(text, toks) {
-        if let Some(cl) = lang_at(toks[s].start).and_then(clusters::clusters_for) {
-            let c = cl.get(&key);
-            for o in &mut out[s..e] {
-                *o = c;
-            }
+    // each distinct word (in its language) looked up once
+    let mut seen: FxHashMap<(&str, &str), Option<clusters::Classes>> = FxHashMap::default();
+    for (s, e) in clusters::word_spans(toks) {
+        let Some(lang) = lang_at(toks[s].start) else {
+            continue;
+        };
+        let word = &text[toks[s].start..toks[e - 1].end];
+        let c = *seen.entry((lang, word)).or_insert_with(|| {
+            clusters::clusters_for(lang)
+                .and_then(|cl| cl.get(&clusters::key(word, toks[s].han != 0)))
+        });
+        for o in &mut out[s..e] {
+            *o = c;
         }
     }
     out

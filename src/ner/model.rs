@@ -16,7 +16,7 @@
 //!
 //! Loading builds an open-addressing table from feature id to its weights (tens of ms).
 
-use super::features::FEATURE_VERSION;
+use super::features::{self, FEATURE_VERSION};
 pub use crate::perceptron::{Entry, ModelError};
 use crate::perceptron::{Header, Reader, SparseWeights};
 
@@ -270,6 +270,9 @@ pub struct Model {
     pub end: Vec<i32>,
     /// The features' weights.
     pub weights: SparseWeights,
+    /// The weights of the features with few values, one row per [`features::small_index`],
+    /// built on first use.
+    small: std::sync::OnceLock<Vec<[i32; N_TAGS]>>,
 }
 
 const HEADER: Header = Header {
@@ -296,6 +299,7 @@ impl Model {
             trans,
             end,
             weights: SparseWeights::new(features),
+            small: std::sync::OnceLock::new(),
         }
     }
 
@@ -317,6 +321,17 @@ impl Model {
             self.add(feats(i), row);
         }
         viterbi_i32(&em, &self.trans, &self.end)
+    }
+
+    /// The dense rows of the features with few values ([`features::small_index`]).
+    pub fn small_rows(&self) -> &[[i32; N_TAGS]] {
+        self.small.get_or_init(|| {
+            let mut rows = vec![[0i32; N_TAGS]; features::SMALL_ROWS];
+            for (id, k) in features::small_domain() {
+                self.add(&[id], &mut rows[k as usize]);
+            }
+            rows
+        })
     }
 
     /// Adds the weights of features `ids` to one token's scores.
@@ -366,6 +381,7 @@ impl Model {
             trans,
             end,
             weights,
+            small: std::sync::OnceLock::new(),
         })
     }
 }

@@ -11,7 +11,10 @@
 //! the weights of the features that need its context (gazetteer, capitalisation in the
 //! document, word pairs, clusters, …). The sums are kept per thread for the first
 //! [`CACHE_FORMS`] forms of each model (about 3 MB), so common words cost one hash look-up
-//! across documents; others are summed once per document.
+//! across documents; others are summed once per document. Of the context features, those with
+//! few values (capitalisation and position, gazetteer codes, word classes, …;
+//! [`super::features::small_index`]) are rows of a dense table built once per model
+//! ([`Model::small_rows`], 0.5 MB), added without probing the weight table.
 
 use super::features::{self, Features, SLOTS, Slot};
 use super::model::{Model, N_TAGS, spans, viterbi_i32};
@@ -158,11 +161,17 @@ pub fn emissions(
         }
     });
     let first = range.start;
+    let small = model.small_rows();
     let form = |i: usize| d.forms[feats.form_of[i] as usize].as_ref();
     for (k, row) in em.chunks_exact_mut(N_TAGS).enumerate() {
         let row: &mut [i32; N_TAGS] = row.try_into().expect("row of N_TAGS");
         let i = first + k;
         model.add(feats.of(i), row);
+        for &r in feats.small_of(i) {
+            for (x, y) in row.iter_mut().zip(&small[r as usize]) {
+                *x += y;
+            }
+        }
         // own form, then the neighbours: slot 1 is the form two to the left, … 4 two to the right
         let mut add = |r: &[i32; N_TAGS]| {
             for (x, y) in row.iter_mut().zip(r) {
