@@ -113,32 +113,22 @@ pub fn emissions(
 ) -> Vec<i32> {
     debug_assert!(!feats.full);
     let key = model as *const Model as usize;
-    if doc.as_ref().is_none_or(|d| d.model != key) {
-        let edge = CACHE.with(|c| {
-            c.borrow_mut()
-                .entry(key)
-                .or_insert_with(|| (FormScores::edge(model), Cache::default()))
-                .0
-                .clone()
-        });
-        *doc = Some(DocScores {
-            model: key,
-            forms: vec![None; feats.form_first.len()],
-            edge,
-        });
-    }
     let n = range.len();
     let mut em = vec![0i32; n * N_TAGS];
-    let Some(d) = doc.as_mut() else {
-        return em;
-    };
-    // the sums of every form in the sentence
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        let cache = &mut c
+        let (edge, cache) = c
             .entry(key)
-            .or_insert_with(|| (FormScores::edge(model), Cache::default()))
-            .1;
+            .or_insert_with(|| (FormScores::edge(model), Cache::default()));
+        let d = match doc {
+            Some(d) if d.model == key => d,
+            _ => doc.insert(DocScores {
+                model: key,
+                forms: vec![None; feats.form_first.len()],
+                edge: edge.clone(),
+            }),
+        };
+        // the sums of every form in the sentence
         for i in range.clone() {
             let f = feats.form_of[i] as usize;
             if d.forms[f].is_some() {
@@ -160,6 +150,9 @@ pub fn emissions(
             d.forms[f] = Some(scores);
         }
     });
+    let Some(d) = doc.as_ref() else {
+        return em;
+    };
     let first = range.start;
     let small = model.small_rows();
     let form = |i: usize| d.forms[feats.form_of[i] as usize].as_ref();
@@ -168,18 +161,11 @@ pub fn emissions(
         let i = first + k;
         model.add(feats.of(i), row);
         for &r in feats.small_of(i) {
-            for (x, y) in row.iter_mut().zip(&small[r as usize]) {
-                *x += y;
-            }
+            add_row(row, &small[r as usize]);
         }
         // own form, then the neighbours: slot 1 is the form two to the left, … 4 two to the right
-        let mut add = |r: &[i32; N_TAGS]| {
-            for (x, y) in row.iter_mut().zip(r) {
-                *x += y;
-            }
-        };
         if let Some(own) = form(i) {
-            add(own.row(0));
+            add_row(row, own.row(0));
         }
         for (slot, delta) in [(1usize, -2isize), (2, -1), (3, 1), (4, 2)] {
             let j = k as isize + delta;
@@ -188,11 +174,18 @@ pub fn emissions(
                 false => Some(&d.edge),
             };
             if let Some(s) = scores {
-                add(s.row(slot));
+                add_row(row, s.row(slot));
             }
         }
     }
     em
+}
+
+#[inline]
+fn add_row(row: &mut [i32; N_TAGS], add: &[i32; N_TAGS]) {
+    for (x, y) in row.iter_mut().zip(add) {
+        *x += y;
+    }
 }
 
 /// Lets the cache be probed with a borrowed `(flags, &str)` key.
