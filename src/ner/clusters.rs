@@ -256,12 +256,16 @@ impl Counts {
     pub fn add_sentence<'w>(&mut self, words: impl IntoIterator<Item = &'w str>) {
         let mut prev = START;
         for w in words {
-            let next = self.words.len() as u32;
-            let id = *self.ids.entry(w.to_string()).or_insert_with(|| {
-                self.words.push(w.to_string());
-                self.freq.push(0);
-                next
-            });
+            let id = match self.ids.get(w) {
+                Some(&id) => id,
+                None => {
+                    let id = self.words.len() as u32;
+                    self.ids.insert(w.to_string(), id);
+                    self.words.push(w.to_string());
+                    self.freq.push(0);
+                    id
+                }
+            };
             self.freq[id as usize] += 1;
             *self.pairs.entry((prev, id)).or_insert(0) += 1;
             prev = id;

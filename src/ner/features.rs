@@ -250,7 +250,7 @@ pub enum Slot {
     Right2,
 }
 
-/// Every slot, in the order [`super::scores::FormScores`] keeps them.
+/// Every slot, in the order [`super::scores::FormScores`] keeps them (`slot as usize`).
 pub const SLOTS: [Slot; 5] = [
     Slot::Own,
     Slot::Left2,
@@ -263,17 +263,31 @@ const BOS: u64 = 0x5b5f_4253_5f5d;
 const EOS: u64 = 0x5b5f_4553_5f5d;
 
 /// The features that depend only on the form of token `t` (text `s`), as its own token's or
-/// as a neighbour's, in `slot`: the word, its lower case and shape, prefixes and suffixes, the
+/// as a neighbour's, handed to `each` slot by slot (the form read once): the word, its lower case and shape, prefixes and suffixes, the
 /// bias; and the lower case (and shape) seen by the tokens around it. Exactly those that
 /// [`features`] leaves out without `full`.
-pub fn form_ids(s: &str, t: &NerToken, slot: Slot, out: &mut Vec<u32>) {
+pub fn form_ids(s: &str, t: &NerToken, mut each: impl FnMut(Slot, &[u32])) {
     let (f, _) = form(s, t, &mut Scratch::default());
-    form_slot_ids(&f, slot, out);
+    let mut ids = Vec::with_capacity(16);
+    for slot in SLOTS {
+        ids.clear();
+        form_slot_ids(&f, slot, &mut ids);
+        each(slot, &ids);
+    }
 }
 
-/// [`form_ids`] for the sentence edge: what a token whose neighbours in `slot` lie outside its
+/// [`form_ids`] for the sentence edge: what a token whose neighbours in a slot lie outside its
 /// sentence gets for them (nothing for [`Slot::Own`]).
-pub fn edge_ids(slot: Slot, out: &mut Vec<u32>) {
+pub fn edge_ids(mut each: impl FnMut(Slot, &[u32])) {
+    let mut ids = Vec::with_capacity(2);
+    for slot in SLOTS {
+        ids.clear();
+        edge_slot_ids(slot, &mut ids);
+        each(slot, &ids);
+    }
+}
+
+fn edge_slot_ids(slot: Slot, out: &mut Vec<u32>) {
     match slot {
         Slot::Own => {}
         Slot::Left2 => out.push(feat(T_LOWER, BOS)),

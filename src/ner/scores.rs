@@ -2,7 +2,8 @@
 //!
 //! Takes a bundled model and a document's features computed without the form-only ones
 //! ([`super::features::features`] with `full` false); gives the same entity spans as the full
-//! features would (a test checks the scores are equal), with about half the weight look-ups.
+//! features would (a test checks the scores are equal), without probing the weight table for
+//! each occurrence of a word's own features.
 //!
 //! Of a token's ~35–50 features, about twenty depend only on its form (word, lower case, shape,
 //! affixes, the bias) or on a neighbour's (the lower case and shape of the words at −2…+2).
@@ -16,7 +17,7 @@
 //! [`super::features::small_index`]) are rows of a dense table built once per model
 //! ([`Model::small_rows`], 0.5 MB), added without probing the weight table.
 
-use super::features::{self, Features, SLOTS, Slot};
+use super::features::{self, Features, SLOTS};
 use super::model::{Model, N_TAGS, spans, viterbi_i32};
 use super::tokens::NerToken;
 use crate::segment::TokenKind;
@@ -28,25 +29,18 @@ use std::cell::RefCell;
 pub struct FormScores([[i32; N_TAGS]; SLOTS.len()]);
 
 impl FormScores {
-    fn sum(model: &Model, fill: impl Fn(Slot, &mut Vec<u32>)) -> FormScores {
-        let mut rows = [[0i32; N_TAGS]; SLOTS.len()];
-        let mut ids = Vec::with_capacity(16);
-        for (row, &slot) in rows.iter_mut().zip(&SLOTS) {
-            ids.clear();
-            fill(slot, &mut ids);
-            model.add(&ids, row);
-        }
-        FormScores(rows)
-    }
-
     /// The sums for the form of token `t` (text `s`).
     pub fn of(model: &Model, s: &str, t: &NerToken) -> FormScores {
-        Self::sum(model, |slot, out| features::form_ids(s, t, slot, out))
+        let mut rows = [[0i32; N_TAGS]; SLOTS.len()];
+        features::form_ids(s, t, |slot, ids| model.add(ids, &mut rows[slot as usize]));
+        FormScores(rows)
     }
 
     /// The sums for the sentence edge (what lies beyond the first or last token).
     pub fn edge(model: &Model) -> FormScores {
-        Self::sum(model, features::edge_ids)
+        let mut rows = [[0i32; N_TAGS]; SLOTS.len()];
+        features::edge_ids(|slot, ids| model.add(ids, &mut rows[slot as usize]));
+        FormScores(rows)
     }
 
     #[inline]
