@@ -4,7 +4,11 @@
 //! the run's atomic publishing, so `run.json` is not updated.
 fn main() {
     let dir = std::env::args().nth(1).unwrap_or_else(|| "output".into());
-    match newslens::report::write(std::path::Path::new(&dir), true, true) {
+    match newslens::report::write(
+        std::path::Path::new(&dir),
+        Some(newslens::report::workbook::DEFAULT_ROWS),
+        true,
+    ) {
         Ok((written, skipped)) => {
             for w in written {
                 println!("{dir}/{}: {}", w.name, serde_json::Value::from(w.info));

@@ -402,15 +402,27 @@ def check_statistics(spark, out_dir: str, n_docs: int, terms, entities) -> None:
     """The tables `newslens reduce` wrote agree with Spark's aggregation: the same documents;
     for every term the same df and count and the same idf to 1e-9; for every entity the same
     documents and mentions. Compared in Spark (a join), not on the driver."""
+    import pyarrow as pa
+    import pyarrow.compute  # noqa: F401 (pa.compute)
     from pyspark.sql import functions as F
 
     def table(name):
         # read on the driver (where reduce wrote it; executors may not see that disk) with
         # Arrow's CSV reader, every column as text, and handed to Spark as an Arrow table
-        import pyarrow as pa
         import pyarrow.csv as pcsv
 
         path = os.path.join(out_dir, name)
+        if not os.path.exists(path):
+            # newslens reduce --format parquet: the same table as Parquet, every column as text
+            import pyarrow.parquet as pq
+
+            t = pq.read_table(path[: -len(".csv")] + ".parquet")
+            t = t.cast(pa.schema([(c, pa.string()) for c in t.column_names]))
+            t = pa.table({c: pa.compute.fill_null(t[c], "") for c in t.column_names})
+            try:
+                return spark.createDataFrame(t)
+            except Exception:  # Spark before 4.0: through pandas
+                return spark.createDataFrame(t.to_pandas())
         with open(path, encoding="utf-8") as f:
             header = next(__import__("csv").reader([f.readline().lstrip("\ufeff")]))
         t = pcsv.read_csv(
@@ -442,6 +454,16 @@ def check_statistics(spark, out_dir: str, n_docs: int, terms, entities) -> None:
         F.col("count").cast("long").alias("t_count"),
         F.col("idf").cast("double").alias("t_idf"),
     )
+    # corpus_terms lists a term of two or more words only when enough articles use it (the
+    # reduce's --corpus-terms-min-docs, recorded in run.json): Spark's terms are cut the same way
+    with open(os.path.join(out_dir, "run.json"), encoding="utf-8") as f:
+        min_docs = json.load(f).get("options", {}).get("corpus_terms_min_docs", 1)
+    if min_docs > 1:
+        terms = terms.where(
+            (F.col("n") == 1)
+            | (F.col("docs") >= min_docs)
+            | ((F.lit(n_docs) < min_docs) & (F.col("count") >= 2))
+        )
     bad = (
         terms.join(csv_terms, ["language", "n", "stem"], "full_outer")
         .where(

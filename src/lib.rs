@@ -1,4 +1,5 @@
 //! newslens: a folder of news articles in, spreadsheet-ready tables out.
+pub mod columnar;
 pub mod compare;
 pub mod decode;
 pub mod diagnostics;
@@ -17,5 +18,6 @@ pub mod pos;
 pub mod publish;
 pub mod report;
 pub mod run;
+pub mod schema;
 pub mod segment;
 pub mod terms;

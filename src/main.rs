@@ -20,103 +20,30 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const OUTPUTS: &str = "\
-OUTPUT FILES (in the output folder; CSV, UTF-8, header row always present):
-  documents.csv     doc_id, source, title, published, language, language_confidence, chars,
-                    sentences, tokens, words, unique_terms, language_reliable, languages, url,
-                    path, line — one row per article, sorted by doc_id; languages = shares
-                    of letters per paragraph, largest first (eng:0.86;zho:0.14); each
-                    paragraph is segmented, stopped and stemmed in its own language
-  terms.csv         doc_id, term, stem, n, count, tf, df, idf, tfidf
-                    — content terms (n = 1, 2, 3 words) per article, by doc_id then count
-  keywords.csv      doc_id, method, rank, keyword, score, count, first_start
-                    — the top --keywords phrases per article and method (combined, yake,
-                    tfidf, textrank, rake; positionrank on request), by doc_id, method, rank; keyword = the phrase as
-                    most often written in the article; score: higher is better, except
-                    yake (lower is better); count = occurrences in the article;
-                    first_start = offset of the first one
-  corpus_terms.csv  term, stem, n, language, docs, count, idf
-                    — every term of the corpus, by docs then count
-  mentions.csv      doc_id, start, end, text, label, entity, sentence, method, value
-                    — every mention of a person (PER), organisation (ORG), place (LOC), other
-                    name (MISC), DATE, TIME, MONEY, PERCENT or QUANTITY, by doc_id then start;
-                    entity = the canonical name of its entity (named mentions only);
-                    method = model, rule or gazetteer; value = ISO date (2023-08-01, 2023-07),
-                    24-hour time, amount and currency (1200000000 USD), percent, amount and unit
-  entities.csv      doc_id, entity, label, mentions, first_start, aliases, id
-                    — named entities per article (aliases ;-joined: MSS, U.S., Chen), by
-                    doc_id then mentions (descending) then entity; id = language-independent
-                    identifier of a linked place (iso:US, gn:1816670) or --gazetteer id
-  corpus_entities.csv  entity, label, docs, mentions, aliases, id
-                    — every named entity of the corpus, one row per id (all languages and
-                    labels) or else per name and label, by mentions (descending) then entity
-  coverage.csv      item_type, item, label, doc_id, mentions, first_start, id
-                    — which article mentions which item: item_type = entity (the top
-                    --coverage-entities by articles; label PER, ORG, ...), keyphrase (the top
-                    --coverage-keyphrases by listed^2 / docs, listed = articles listing
-                    them in keywords.csv, first method) or
-                    term (the top --coverage-terms one-word terms by articles); one row per item
-                    per article mentioning it, by doc_id, item_type, mentions (descending);
-                    first_start = offset of the first mention
-  coverage_matrix.csv  item_type, item, label, docs, mentions, <one column per doc_id>
-                    — the top --matrix-items entities and keyphrases (by docs, then mentions)
-                    with their mention count in each article; only for corpora of up to 1000
-                    articles (otherwise an info row in diagnostics.csv: use coverage.csv)
-  similarity.csv    doc_a, doc_b, rank, cosine, shared_entities, shared_keyphrases
-                    — each article's --neighbours most similar articles (rank 1 = most
-                    similar): cosine of tf-idf vectors of one-word terms (terms in more than
-                    half the articles left out, top 100 per article, L2-normalised);
-                    shared_* = counts of entities / listed keyphrases both articles have
-  keyness.csv       group_by, group, rank, term, count, expected, other_count,
-                    log_likelihood, log_ratio, p_value
-                    — the --keyness-terms words each article (group_by = doc_id) and each
-                    --group-by group uses significantly more than the rest of the corpus, by
-                    Dunning's log-likelihood G2; expected = count expected in the target;
-                    log_ratio = log2 of the ratio of relative frequencies (0.5 for a zero
-                    count); p_value = chi-square, 1 degree of freedom
-  collocations.csv  language, term_a, term_b, count, count_a, count_b, pmi, log_likelihood
-                    — word pairs within --collocation-window tokens in a sentence, seen at
-                    least --collocation-min times, by log_likelihood (descending);
-                    pmi = log2(count * N / (count_a * count_b)), N = words of the language
-  kwic.csv          doc_id, item_type, item, left, match, right, start
-                    — keyword in context: every mention of the top items (the entities and
-                    keyphrases of coverage_matrix.csv) with --kwic-width characters on each
-                    side, by doc_id then start
-  timeline.csv      group_by, group, date, item_type, item, label, docs, mentions
-                    — dated articles and mentions of the top items per --timeline day, week
-                    (date = Monday) or month (date = the 1st); group_by = corpus (group empty),
-                    plus one set of rows per --group-by group (source, language,
-                    published:month or any JSONL/CSV field name)
-  diagnostics.csv   path, line, severity, message
-                    — every input skipped (error) or repaired (warning); an info row with an
-                    empty path counts articles in languages without an NER model (models:
-                    eng, spa, nld, deu, fra, ita, por, rus, zho, ara; the others get rule and
-                    gazetteer entities only)
-  sentences.csv     doc_id, sentence, start, end                     (with --emit sentences)
-  tokens.csv        doc_id, sentence, token, start, end, text, kind, lower, stem, stopword, upos
-                                                                     (with --emit tokens)
+/// The long help's reference of output files: the tables' definitions
+/// ([`newslens::schema::help`]), then the files that are not tables.
+fn outputs() -> String {
+    newslens::schema::help()
+        + "\
+OTHER FILES
   newslens.xlsx     the tables as one Excel workbook (not with --no-workbook): an about sheet
-                    (each sheet's file and rows, what was left out), then one sheet per table:
-                    documents, keywords, entities, corpus_entities, coverage, coverage_matrix,
-                    similarity, keyness, collocations, kwic, timeline, corpus_terms,
-                    diagnostics (those the run wrote; terms, mentions, sentences and tokens
-                    stay CSV only); frozen bold header, autofilter, numbers as numbers, text
-                    as text (no ' guard: a text starting with = + - @ is shown as written and
-                    never run); at most 1,048,575 rows a sheet (about says when the CSV has
-                    more); a heat map on the coverage matrix
+                    (each sheet's file and rows, what was left out), then one sheet per table
+                    the run wrote (terms, mentions, sentences and tokens stay files only);
+                    frozen bold header, autofilter, numbers as numbers, text as text (no '
+                    guard); at most 1,048,575 rows a sheet; a heat map on the coverage matrix
   report.html       the run at a glance, one self-contained page (not with --no-report): no
                     network, scripts or fonts; corpus summary, entity x document heat map,
                     nearest-neighbour articles, keyphrases per source, keyness per group,
-                    collocations, timeline; large corpora show the top rows of each view
+                    collocations (with --tables collocations), timeline
   run.json          version, arguments, counts, languages, files, seconds per stage
                     — written last: its presence means the run completed
 
 start/end are 0-based Unicode code-point offsets into the document text, end exclusive.
-tf = count / words; idf = ln((1 + N) / (1 + df)) + 1; tfidf = tf * idf.
 Text cells starting with = + - @ tab or CR get a leading ' so spreadsheets do not run them.
 
 EXIT STATUS: 0 every input processed; 1 finished, some inputs skipped (see diagnostics.csv);
-2 fatal error (no inputs, output folder not writable, bad option).";
+2 fatal error (no inputs, output folder not writable, bad option)."
+}
 
 /// newslens: a folder of news articles in, spreadsheet-ready tables out.
 ///
@@ -125,7 +52,7 @@ EXIT STATUS: 0 every input processed; 1 finished, some inputs skipped (see diagn
 /// finds people, organisations, places, dates and amounts with their aliases.
 /// With no command it runs `newslens run` on seeds/ and corpus/ into output/.
 #[derive(Parser, Debug)]
-#[command(name = "newslens", version, args_conflicts_with_subcommands = true, after_long_help = OUTPUTS)]
+#[command(name = "newslens", version, args_conflicts_with_subcommands = true, after_long_help = outputs())]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -136,7 +63,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Analyse articles and write the CSV tables (the default command).
-    #[command(after_long_help = OUTPUTS)]
+    #[command(after_long_help = outputs())]
     Run(RunArgs),
     /// Run the per-document stages on articles read from standard input and write one JSON
     /// record per document (and per skipped input) to standard output, for `newslens reduce`.
@@ -145,7 +72,7 @@ enum Command {
     Map(MapArgs),
     /// Merge the outputs of `newslens map` (in input order) and write the tables, exactly as
     /// `newslens run` on the same input.
-    #[command(after_long_help = OUTPUTS)]
+    #[command(after_long_help = outputs())]
     Reduce(ReduceArgs),
 }
 
@@ -166,12 +93,32 @@ EXAMPLES:
   newslens reduce part.00.map part.01.map part.02.map part.03.map -o out
   (give --first-line to number a part's lines as in the whole file)";
 
+/// The tables a run writes only when asked (see [`newslens::schema`]).
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum Emit {
+enum OptIn {
+    /// terms.csv: every term of every article with tf, df, idf, tf-idf (large)
+    Terms,
+    /// kwic.csv: keyword in context for the top entities and keyphrases
+    Kwic,
+    /// collocations.csv: word pairs that occur together more than by chance
+    Collocations,
     /// sentences.csv: one row per sentence
     Sentences,
     /// tokens.csv: one row per token (large: about 10 rows per 60 bytes of text)
     Tokens,
+}
+
+impl OptIn {
+    fn table(self) -> &'static newslens::schema::TableDef {
+        use newslens::schema;
+        match self {
+            OptIn::Terms => &schema::TERMS,
+            OptIn::Kwic => &schema::KWIC,
+            OptIn::Collocations => &schema::COLLOCATIONS,
+            OptIn::Sentences => &schema::SENTENCES,
+            OptIn::Tokens => &schema::TOKENS,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,6 +148,15 @@ impl KeywordMethod {
             KeywordMethod::Positionrank => Method::Positionrank,
         }
     }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+enum FormatArg {
+    /// CSV files, UTF-8, a header row
+    #[default]
+    Csv,
+    /// Apache Parquet files: typed columns, dictionary-encoded text, Snappy
+    Parquet,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -248,13 +204,29 @@ struct AnalysisArgs {
     /// above all on short texts. Ignored with --lang.
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     languages: Vec<String>,
-    /// Also write these large tables (comma-separated).
+    /// Also write these opt-in tables (comma-separated); the default ones are always written.
     #[arg(long, value_delimiter = ',', value_name = "TABLES")]
-    emit: Vec<Emit>,
+    tables: Vec<OptIn>,
+    /// The same as --tables (kept for older scripts).
+    #[arg(long, value_delimiter = ',', value_name = "TABLES", hide = true)]
+    emit: Vec<OptIn>,
+    /// Write every table whole: the opt-in tables, every term in corpus_terms.csv, and the
+    /// keyword methods combined,yake,tfidf,textrank,rake (unless --keyword-methods says).
+    #[arg(long)]
+    all_tables: bool,
+    /// Longest terms in terms.csv, in words (1, 2 or 3).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=3))]
+    ngrams: u8,
+    /// Least number of articles using a term of two or three words for corpus_terms.csv to
+    /// list it (in a smaller corpus: used twice) [default: 2; 1 with --all-tables]; 1 = every
+    /// term.
+    #[arg(long, value_name = "N")]
+    corpus_terms_min_docs: Option<u64>,
     /// Keywords per article per method in keywords.csv; 0 = no keywords.
     #[arg(long, value_name = "N", default_value_t = 20)]
     keywords: usize,
-    /// Keyword methods (comma-separated) [default: combined,yake,tfidf,textrank,rake; positionrank on request].
+    /// Keyword methods (comma-separated) [default: combined; with --all-tables
+    /// combined,yake,tfidf,textrank,rake; positionrank on request].
     #[arg(long, value_delimiter = ',', value_name = "METHODS")]
     keyword_methods: Vec<KeywordMethod>,
     /// Column of CSV inputs holding the article text.
@@ -296,9 +268,18 @@ struct TableArgs {
     /// Start every CSV with a UTF-8 byte-order mark, so Excel shows accents correctly.
     #[arg(long)]
     bom: bool,
+    /// File format of the tables: csv (opens in a spreadsheet) or parquet (typed columns,
+    /// compressed; for pandas, R arrow, DuckDB, polars, Spark). The workbook and the page are
+    /// the same in both.
+    #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+    format: FormatArg,
     /// Do not write newslens.xlsx (the tables as one Excel workbook).
     #[arg(long)]
     no_workbook: bool,
+    /// Rows per sheet of newslens.xlsx (each sheet holds a table's first rows; its file has
+    /// all); 0 = as many as Excel takes (1,048,575).
+    #[arg(long, value_name = "N", default_value_t = newslens::report::workbook::DEFAULT_ROWS)]
+    workbook_rows: u32,
     /// Do not write report.html (the run at a glance).
     #[arg(long)]
     no_report: bool,
@@ -444,6 +425,14 @@ fn run_config(
         }
         None => None,
     };
+    let mut tables = if a.all_tables {
+        newslens::schema::Selection::all()
+    } else {
+        newslens::schema::Selection::default()
+    };
+    for t in a.tables.iter().chain(&a.emit) {
+        tables.add(t.table());
+    }
     Ok(RunConfig {
         inputs,
         output: t.output.clone(),
@@ -451,11 +440,19 @@ fn run_config(
         pipeline: Options {
             lang,
             languages,
-            emit_tokens: a.emit.contains(&Emit::Tokens),
-            emit_sentences: a.emit.contains(&Emit::Sentences),
+            tables,
+            ngrams: a.ngrams as usize,
+            corpus_terms_min_docs: a
+                .corpus_terms_min_docs
+                .unwrap_or(if a.all_tables { 1 } else { 2 })
+                .max(1),
             keywords: a.keywords,
             keyword_methods: if a.keyword_methods.is_empty() {
-                Method::DEFAULT.to_vec()
+                if a.all_tables {
+                    Method::ALL_TABLES.to_vec()
+                } else {
+                    Method::DEFAULT.to_vec()
+                }
             } else {
                 Method::ALL
                     .into_iter()
@@ -490,9 +487,17 @@ fn run_config(
             group_field,
         },
         bom: t.bom,
+        format: match t.format {
+            FormatArg::Csv => newslens::schema::Format::Csv,
+            FormatArg::Parquet => newslens::schema::Format::Parquet,
+        },
         arguments: std::env::args().collect(),
         gazetteer: a.gazetteer.clone(),
         workbook: !t.no_workbook,
+        workbook_rows: match t.workbook_rows {
+            0 => newslens::report::workbook::MAX_ROWS,
+            n => n,
+        },
         report: !t.no_report,
     })
 }

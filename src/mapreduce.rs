@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// The `format` of a map stream's header: changes whenever a record's meaning does.
-pub const FORMAT: &str = "newslens-map/1";
+pub const FORMAT: &str = "newslens-map/2";
 
 /// What `newslens map` reads.
 #[derive(Clone, Debug)]
@@ -118,10 +118,13 @@ pub struct Header {
     pub keywords: usize,
     /// `--keyword-methods`.
     pub keyword_methods: Vec<String>,
-    /// `--emit sentences`.
-    pub emit_sentences: bool,
-    /// `--emit tokens`.
-    pub emit_tokens: bool,
+    /// The opt-in tables written (`--tables`, `--all-tables`): `terms`, `kwic`,
+    /// `collocations`, `sentences`, `tokens`.
+    pub tables: Vec<String>,
+    /// `--ngrams`.
+    pub ngrams: usize,
+    /// `--corpus-terms-min-docs`.
+    pub corpus_terms_min_docs: u64,
     /// Whether NER ran.
     pub ner: bool,
     /// Whether the compare tables' per-document parts were computed (not `--no-compare`).
@@ -273,8 +276,9 @@ impl Header {
                 .iter()
                 .map(|m| m.as_str().to_string())
                 .collect(),
-            emit_sentences: p.emit_sentences,
-            emit_tokens: p.emit_tokens,
+            tables: p.tables.opt_in().iter().map(|t| t.to_string()).collect(),
+            ngrams: p.ngrams,
+            corpus_terms_min_docs: p.corpus_terms_min_docs,
             ner: p.ner,
             compare: p.compare.enabled,
             kwic_width: p.compare.kwic_width,
@@ -299,8 +303,13 @@ impl Header {
             .iter()
             .map(|m| Method::parse(m).ok_or_else(|| format!("unknown keyword method {m:?}")))
             .collect::<Result<_, _>>()?;
-        p.emit_sentences = self.emit_sentences;
-        p.emit_tokens = self.emit_tokens;
+        let mut tables = crate::schema::Selection::default();
+        for name in &self.tables {
+            tables.add(crate::schema::find(name).ok_or_else(|| format!("unknown table {name:?}"))?);
+        }
+        p.tables = tables;
+        p.ngrams = self.ngrams;
+        p.corpus_terms_min_docs = self.corpus_terms_min_docs;
         p.ner = self.ner;
         p.compare.enabled = self.compare;
         p.compare.kwic_width = self.kwic_width;
@@ -960,7 +969,11 @@ mod tests {
 
     #[test]
     fn a_mapped_document_round_trips_through_its_line() {
-        let opts = Options::default();
+        // every table, so that the record carries every part (kwic lines, word pairs, text)
+        let opts = Options {
+            tables: crate::schema::Selection::all(),
+            ..Options::default()
+        };
         let doc = Document {
             doc_id: "d1".into(),
             path: "x.jsonl".into(),
@@ -999,5 +1012,6 @@ mod tests {
         assert_eq!(a.compare, b.compare);
         assert_eq!(a.text, b.text);
         assert!(!a.entities.is_empty() && !a.compare.pairs.pairs.is_empty());
+        assert!(!a.compare.kwic.is_empty() && !a.text.is_empty());
     }
 }

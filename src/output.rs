@@ -6,12 +6,13 @@
 //! leading `'` ([`guard`]); numbers are written plainly, floats in their shortest exact form.
 //! Where the files go and how they are published is [`crate::publish`]'s job.
 
+use crate::schema::TableDef;
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 /// Makes a text cell safe to open in a spreadsheet: a leading `'` before `= + - @ \t \r`.
@@ -140,24 +141,7 @@ pub struct DocumentRow<'a> {
 }
 
 impl Row for DocumentRow<'_> {
-    const HEADER: &'static [&'static str] = &[
-        "doc_id",
-        "source",
-        "title",
-        "published",
-        "language",
-        "language_confidence",
-        "chars",
-        "sentences",
-        "tokens",
-        "words",
-        "unique_terms",
-        "language_reliable",
-        "languages",
-        "url",
-        "path",
-        "line",
-    ];
+    const HEADER: &'static [&'static str] = crate::schema::DOCUMENTS.header;
 }
 
 /// `terms.csv`: one row per term per document.
@@ -175,9 +159,7 @@ pub struct TermRow<'a> {
 }
 
 impl Row for TermRow<'_> {
-    const HEADER: &'static [&'static str] = &[
-        "doc_id", "term", "stem", "n", "count", "tf", "df", "idf", "tfidf",
-    ];
+    const HEADER: &'static [&'static str] = crate::schema::TERMS.header;
 }
 
 /// `keywords.csv`: the top keywords of each document, per method.
@@ -193,15 +175,7 @@ pub struct KeywordRow<'a> {
 }
 
 impl Row for KeywordRow<'_> {
-    const HEADER: &'static [&'static str] = &[
-        "doc_id",
-        "method",
-        "rank",
-        "keyword",
-        "score",
-        "count",
-        "first_start",
-    ];
+    const HEADER: &'static [&'static str] = crate::schema::KEYWORDS.header;
 }
 
 /// `corpus_terms.csv`: one row per term (and language) in the corpus.
@@ -217,8 +191,7 @@ pub struct CorpusTermRow<'a> {
 }
 
 impl Row for CorpusTermRow<'_> {
-    const HEADER: &'static [&'static str] =
-        &["term", "stem", "n", "language", "docs", "count", "idf"];
+    const HEADER: &'static [&'static str] = crate::schema::CORPUS_TERMS.header;
 }
 
 /// `diagnostics.csv`: one row per skipped or repaired input.
@@ -231,7 +204,7 @@ pub struct DiagnosticRow<'a> {
 }
 
 impl Row for DiagnosticRow<'_> {
-    const HEADER: &'static [&'static str] = &["path", "line", "severity", "message"];
+    const HEADER: &'static [&'static str] = crate::schema::DIAGNOSTICS.header;
 }
 
 /// `sentences.csv` (with `--emit sentences`).
@@ -244,7 +217,7 @@ pub struct SentenceRow<'a> {
 }
 
 impl Row for SentenceRow<'_> {
-    const HEADER: &'static [&'static str] = &["doc_id", "sentence", "start", "end"];
+    const HEADER: &'static [&'static str] = crate::schema::SENTENCES.header;
 }
 
 /// `tokens.csv` (with `--emit tokens`).
@@ -265,10 +238,7 @@ pub struct TokenRow<'a> {
 }
 
 impl Row for TokenRow<'_> {
-    const HEADER: &'static [&'static str] = &[
-        "doc_id", "sentence", "token", "start", "end", "text", "kind", "lower", "stem", "stopword",
-        "upos",
-    ];
+    const HEADER: &'static [&'static str] = crate::schema::TOKENS.header;
 }
 
 /// `mentions.csv`: one row per mention of a named entity, date, time or amount.
@@ -286,9 +256,7 @@ pub struct MentionRow<'a> {
 }
 
 impl Row for MentionRow<'_> {
-    const HEADER: &'static [&'static str] = &[
-        "doc_id", "start", "end", "text", "label", "entity", "sentence", "method", "value",
-    ];
+    const HEADER: &'static [&'static str] = crate::schema::MENTIONS.header;
 }
 
 /// `entities.csv`: one row per named entity per document.
@@ -305,15 +273,7 @@ pub struct EntityRow<'a> {
 }
 
 impl Row for EntityRow<'_> {
-    const HEADER: &'static [&'static str] = &[
-        "doc_id",
-        "entity",
-        "label",
-        "mentions",
-        "first_start",
-        "aliases",
-        "id",
-    ];
+    const HEADER: &'static [&'static str] = crate::schema::ENTITIES.header;
 }
 
 /// `corpus_entities.csv`: one row per named entity in the corpus: per identifier where it is
@@ -330,8 +290,7 @@ pub struct CorpusEntityRow<'a> {
 }
 
 impl Row for CorpusEntityRow<'_> {
-    const HEADER: &'static [&'static str] =
-        &["entity", "label", "docs", "mentions", "aliases", "id"];
+    const HEADER: &'static [&'static str] = crate::schema::CORPUS_ENTITIES.header;
 }
 
 /// A CSV writer without automatic headers (rows are serialized; headers come from
@@ -353,13 +312,17 @@ impl Write for Shared {
     }
 }
 
-/// One output table being written (into the staging folder, see [`crate::publish`]).
+/// One output table being written (into the staging folder, see [`crate::publish`]): rows
+/// go to its CSV file; with `--format parquet` the finished CSV file is also written as a
+/// Parquet file ([`crate::columnar`]), which is what the run publishes.
 pub struct Table {
     name: &'static str,
     file: Shared,
     writer: csv::Writer<Shared>,
     rows: u64,
     done: Rc<RefCell<Vec<(&'static str, u64)>>>,
+    /// With `--format parquet`: the definition, the CSV file and the Parquet file to write.
+    parquet: Option<(&'static TableDef, PathBuf, PathBuf)>,
 }
 
 impl Table {
@@ -389,24 +352,31 @@ impl Table {
         self.file.write_all(bytes)
     }
 
-    /// Flushes and syncs the file.
+    /// Flushes and syncs the file (and writes the Parquet file, with `--format parquet`).
     pub fn finish(mut self) -> io::Result<&'static str> {
         self.writer.flush()?;
-        let mut file = self.file.0.borrow_mut();
-        file.flush()?;
-        file.get_ref().sync_all()?;
+        {
+            let mut file = self.file.0.borrow_mut();
+            file.flush()?;
+            file.get_ref().sync_all()?;
+        }
+        if let Some((def, csv, parquet)) = &self.parquet {
+            crate::columnar::convert(def, csv, parquet)?;
+        }
         self.done.borrow_mut().push((self.name, self.rows));
         Ok(self.name)
     }
 
     /// Creates the table file `path` with its BOM (if asked) and header; `done` receives the
-    /// table's name and row count when it is finished.
+    /// table's name and row count when it is finished; `parquet` names the Parquet file to
+    /// write from it when it is.
     pub fn create(
         name: &'static str,
         path: &Path,
         header: &[&str],
         bom: bool,
         done: Rc<RefCell<Vec<(&'static str, u64)>>>,
+        parquet: Option<(&'static TableDef, PathBuf)>,
     ) -> io::Result<Table> {
         let mut file = BufWriter::with_capacity(1 << 16, File::create(path)?);
         if bom {
@@ -421,6 +391,7 @@ impl Table {
             writer,
             rows: 0,
             done,
+            parquet: parquet.map(|(def, out)| (def, path.to_path_buf(), out)),
         })
     }
 }
@@ -432,29 +403,16 @@ fn csv_io(e: csv::Error) -> io::Error {
     }
 }
 
-/// Every file a run may publish; stale ones from an earlier run are removed on publishing.
-pub const OUTPUT_FILES: &[&str] = &[
-    "documents.csv",
-    "terms.csv",
-    "keywords.csv",
-    "corpus_terms.csv",
-    "mentions.csv",
-    "entities.csv",
-    "corpus_entities.csv",
-    "coverage.csv",
-    "coverage_matrix.csv",
-    "similarity.csv",
-    "keyness.csv",
-    "collocations.csv",
-    "kwic.csv",
-    "timeline.csv",
-    "diagnostics.csv",
-    "sentences.csv",
-    "tokens.csv",
-    "newslens.xlsx",
-    "report.html",
-    "run.json",
-];
+/// Every file a run may publish, in the contract's order (the tables in both formats, then
+/// the workbook, the page and `run.json`); stale ones from an earlier run are removed on
+/// publishing.
+pub fn output_files() -> Vec<&'static str> {
+    crate::schema::TABLES
+        .iter()
+        .flat_map(|t| [t.file, t.parquet])
+        .chain(["newslens.xlsx", "report.html", "run.json"])
+        .collect()
+}
 
 #[cfg(test)]
 mod tests {

@@ -25,6 +25,7 @@ use crate::lexicon::{Annotated, Lexicon, annotate, annotate_parts};
 use crate::ner::gazetteer::Gazetteer;
 use crate::ner::{DocEntities, extract, extract_parts};
 use crate::output::{EntityRow, MentionRow, SentenceRow, Text, TokenRow, csv_writer};
+use crate::schema::{self, Selection};
 use crate::segment::{Segmentation, segment, segment_parts};
 use crate::terms::{DocTerms, count_terms};
 use std::sync::Arc;
@@ -37,10 +38,16 @@ pub struct Options {
     pub lang: Option<&'static str>,
     /// Candidate languages for detection (`--languages`); `None` = all.
     pub languages: Option<Detector>,
-    /// Encode `tokens.csv` rows.
-    pub emit_tokens: bool,
-    /// Encode `sentences.csv` rows.
-    pub emit_sentences: bool,
+    /// The tables written (`--tables`, `--all-tables`): the map stage encodes the rows of
+    /// `tokens.csv` and `sentences.csv`, and keeps what `kwic.csv` and `collocations.csv`
+    /// need, only when they are.
+    pub tables: Selection,
+    /// Longest n-gram in `terms.csv` (`--ngrams`, 1–3); the corpus counts keep all.
+    pub ngrams: usize,
+    /// Least number of articles using a term of two or three words for it to be in
+    /// `corpus_terms.csv` (`--corpus-terms-min-docs`; 1 = every term). In a corpus of fewer
+    /// articles, such a term is listed when the corpus uses it at least twice.
+    pub corpus_terms_min_docs: u64,
     /// Longest n-gram counted (1–3).
     pub max_n: usize,
     /// Keywords per document per method (`--keywords`); 0 = no keyword extraction.
@@ -68,8 +75,9 @@ impl Default for Options {
         Options {
             lang: None,
             languages: None,
-            emit_tokens: false,
-            emit_sentences: false,
+            tables: Selection::default(),
+            ngrams: crate::terms::MAX_N,
+            corpus_terms_min_docs: 2,
             max_n: crate::terms::MAX_N,
             keywords: 20,
             keyword_methods: Method::DEFAULT.to_vec(),
@@ -230,7 +238,7 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
     let terms = timed(&mut times.terms, || count_terms(&seg, &ann, opts.max_n));
     // parts of speech, where something uses them: each sentence by the model of its language
     let upos = timed(&mut times.pos, || {
-        if !(opts.extract_keywords() || opts.emit_tokens) {
+        if !(opts.extract_keywords() || opts.tables.has(&schema::TOKENS)) {
             return Vec::new();
         }
         let code = lang.code;
@@ -303,7 +311,7 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
         starts
     });
     let compare = timed(&mut times.compare, || {
-        crate::compare::prepare(&text, &seg, &ann, &ner, &opts.compare)
+        crate::compare::prepare(&text, &seg, &ann, &ner, &opts.compare, opts.tables)
     });
     let entities = ner
         .entities
@@ -336,7 +344,7 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
         entities,
         ner_model: ner.model,
         compare,
-        text: if opts.compare.enabled {
+        text: if opts.compare.enabled && opts.tables.has(&schema::KWIC) {
             text
         } else {
             String::new()
@@ -452,7 +460,7 @@ fn encode_rows(
 ) -> (Vec<u8>, Vec<u8>) {
     let mut sentences = Vec::new();
     let mut tokens = Vec::new();
-    if opts.emit_sentences {
+    if opts.tables.has(&schema::SENTENCES) {
         let mut w = csv_writer(&mut sentences);
         let mut cur = CharCursor::new(text);
         for (i, s) in seg.sentences.iter().enumerate() {
@@ -468,7 +476,7 @@ fn encode_rows(
         }
         let _ = w.flush();
     }
-    if opts.emit_tokens {
+    if opts.tables.has(&schema::TOKENS) {
         let mut w = csv_writer(&mut tokens);
         let mut cur = CharCursor::new(text);
         for (i, t) in seg.tokens.iter().enumerate() {
@@ -517,8 +525,7 @@ mod tests {
             ..Document::default()
         };
         let opts = Options {
-            emit_sentences: true,
-            emit_tokens: true,
+            tables: Selection::all(),
             ..Options::default()
         };
         let a = analyze(doc, &opts);

@@ -13,7 +13,8 @@
 //! still whole, and `run.json` (which lists each file's row count) says which run they belong
 //! to.
 
-use crate::output::{OUTPUT_FILES, Table};
+use crate::output::{Table, output_files};
+use crate::schema::{Format, TableDef};
 use std::cell::RefCell;
 use std::fs;
 use std::io::{self, Write};
@@ -142,6 +143,7 @@ pub struct Staging {
     out: PathBuf,
     mode: Mode,
     bom: bool,
+    format: Format,
     done: Rc<RefCell<Vec<(&'static str, u64)>>>,
     published: bool,
     stale_lock: Option<u32>,
@@ -195,6 +197,7 @@ impl Staging {
             out,
             mode,
             bom,
+            format: Format::Csv,
             done: Rc::new(RefCell::new(Vec::new())),
             published: false,
             stale_lock,
@@ -212,15 +215,40 @@ impl Staging {
         self.stale_lock
     }
 
-    /// Starts a table: creates the file and writes the BOM (with `--bom`) and the header.
-    pub fn table(&self, name: &'static str, header: &[&str]) -> io::Result<Table> {
+    /// Starts the table `def`: creates the file and writes the BOM (with `--bom`) and the
+    /// header.
+    pub fn table(&self, def: &'static TableDef) -> io::Result<Table> {
+        self.table_with_header(def, def.header)
+    }
+
+    /// Starts the table `def` with a header that begins with `def.header` and has more
+    /// columns (`coverage_matrix.csv`'s document columns).
+    pub fn table_with_header(&self, def: &'static TableDef, header: &[&str]) -> io::Result<Table> {
+        let parquet = (self.format == Format::Parquet).then(|| (def, self.dir.join(def.parquet)));
         Table::create(
-            name,
-            &self.dir.join(name),
+            def.file,
+            &self.dir.join(def.file),
             header,
-            self.bom,
+            // the CSV file of a Parquet run is not published: no mark for Excel
+            self.bom && parquet.is_none(),
             self.done.clone(),
+            parquet,
         )
+    }
+
+    /// Writes the tables in `format` from now on (CSV by default).
+    pub fn set_format(&mut self, format: Format) {
+        self.format = format;
+    }
+
+    /// The file the run publishes for `name`, a table's CSV file name or another file: the
+    /// table's file in the run's format (`terms.parquet` for `terms.csv` with `--format
+    /// parquet`), else `name` itself.
+    pub fn published_name(&self, name: &'static str) -> &'static str {
+        match crate::schema::by_file(name) {
+            Some(def) => self.format.file(def),
+            None => name,
+        }
     }
 
     /// The finished tables so far, with their row counts.
@@ -254,7 +282,7 @@ impl Staging {
         for e in fs::read_dir(&self.out)?.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             if files.contains(&name.as_str())
-                || OUTPUT_FILES.contains(&name.as_str())
+                || output_files().contains(&name.as_str())
                 || name.starts_with(STAGING_PREFIX)
             {
                 continue;
@@ -284,7 +312,7 @@ impl Staging {
         for name in files {
             fs::rename(self.dir.join(name), self.out.join(name))?;
         }
-        for stale in OUTPUT_FILES
+        for stale in output_files()
             .iter()
             .filter(|f| !files.contains(f) && **f != "run.json")
         {
@@ -313,7 +341,9 @@ mod tests {
 
     fn publish_one(out: &Path, content: &str) {
         let s = Staging::create(out, false).unwrap();
-        let mut t = s.table("documents.csv", &["doc_id"]).unwrap();
+        let mut t = s
+            .table_with_header(&crate::schema::DOCUMENTS, &["doc_id"])
+            .unwrap();
         t.raw(content.as_bytes()).unwrap();
         t.finish().unwrap();
         assert_eq!(
@@ -387,7 +417,9 @@ mod tests {
         let out = dir.path().join("out");
         publish_one(&out, "a\n");
         let s = Staging::create(&out, false).unwrap();
-        let mut t = s.table("documents.csv", &["doc_id"]).unwrap();
+        let mut t = s
+            .table_with_header(&crate::schema::DOCUMENTS, &["doc_id"])
+            .unwrap();
         t.raw(b"zzz\n").unwrap();
         drop(t);
         drop(s);

@@ -14,11 +14,12 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::input::{self, Document, Item, ReadOptions};
 use crate::keywords::{CorpusView, DocKeywords, Method};
 use crate::output::{
-    CorpusEntityRow, CorpusTermRow, DiagnosticRow, DocumentRow, EntityRow, KeywordRow, MentionRow,
-    Num, Row, SentenceRow, TermRow, Text, TokenRow, csv_writer,
+    CorpusEntityRow, CorpusTermRow, DiagnosticRow, DocumentRow, KeywordRow, Num, TermRow, Text,
+    csv_writer,
 };
 use crate::pipeline::{Analysis, Options, StageTimes, analyze};
 use crate::publish::{PublishError, Staging};
+use crate::schema::{self, TableDef};
 use crate::terms::{CorpusTerms, idf, tf};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -53,12 +54,16 @@ pub struct RunConfig {
     pub read: ReadOptions,
     /// Start every CSV with a UTF-8 byte-order mark (for Excel).
     pub bom: bool,
+    /// The tables' file format (`--format`).
+    pub format: crate::schema::Format,
     /// The command line, recorded in `run.json`.
     pub arguments: Vec<String>,
     /// A user's gazetteer CSV (`name,label[,canonical]`), added to the built-in lists.
     pub gazetteer: Option<PathBuf>,
     /// Also write `newslens.xlsx`, the tables as one workbook ([`crate::report::workbook`]).
     pub workbook: bool,
+    /// Data rows per sheet of the workbook (`--workbook-rows`).
+    pub workbook_rows: u32,
     /// Also write `report.html`, the run at a glance ([`crate::report::html`]).
     pub report: bool,
 }
@@ -87,9 +92,11 @@ impl RunConfig {
             pipeline: Options::default(),
             read: ReadOptions::default(),
             bom: false,
+            format: crate::schema::Format::Csv,
             arguments: Vec::new(),
             gazetteer: None,
             workbook: true,
+            workbook_rows: crate::report::workbook::DEFAULT_ROWS,
             report: true,
         }
     }
@@ -746,13 +753,14 @@ impl Output {
         compare: bool,
     ) -> Result<(Output, Option<Diagnostic>), RunError> {
         check_output(cfg)?;
-        let staging = Staging::create(&cfg.output, cfg.bom).map_err(|e| match e {
+        let mut staging = Staging::create(&cfg.output, cfg.bom).map_err(|e| match e {
             PublishError::Busy(_) => RunError::Output(cfg.output.clone(), e.to_string()),
             PublishError::Io(e) => RunError::Output(
                 cfg.output.clone(),
                 format!("cannot write here ({e}); choose another folder with -o"),
             ),
         })?;
+        staging.set_format(cfg.format);
         let stale = staging.stale_lock().map(|pid| {
             Diagnostic::info(
                 cfg.output.display().to_string(),
@@ -815,8 +823,11 @@ impl Output {
         let overlap = cfg.workbook && pool.current_num_threads() > 1;
         let finished = Finished::default();
         let (tables, book, write_time, page) = std::thread::scope(|s| {
-            let book = overlap
-                .then(|| s.spawn(|| crate::report::workbook::write_as_ready(dir, &finished, pool)));
+            let book = overlap.then(|| {
+                s.spawn(|| {
+                    crate::report::workbook::write_as_ready(dir, &finished, pool, cfg.workbook_rows)
+                })
+            });
             let tables = {
                 let _failed = FailOnDrop(&finished);
                 write_tables(
@@ -833,7 +844,13 @@ impl Output {
             // write_tables has freed the vocabulary and the document records: the page keeps
             // a little of every document, and would add to their peak
             let page = tables.is_ok().then(|| {
-                pool.install(|| crate::report::write(dir, cfg.workbook && !overlap, cfg.report))
+                pool.install(|| {
+                    crate::report::write(
+                        dir,
+                        (cfg.workbook && !overlap).then_some(cfg.workbook_rows),
+                        cfg.report,
+                    )
+                })
             });
             let book = book.map(|b| {
                 b.join()
@@ -867,7 +884,17 @@ impl Output {
         summary.files = files_written.clone();
         summary.output = cfg.output.clone();
         summary.diagnostics = diagnostics;
-        let rows = staging.finished();
+        // a table is written as CSV, and then as Parquet with --format parquet: the files
+        // published are those of the format asked for
+        for f in summary.files.iter_mut() {
+            *f = staging.published_name(f);
+        }
+        let files_written = summary.files.clone();
+        let rows: Vec<(&str, u64)> = staging
+            .finished()
+            .into_iter()
+            .map(|(name, n)| (staging.published_name(name), n))
+            .collect();
         let run_json = run_json(
             cfg,
             &summary,
@@ -1042,7 +1069,13 @@ fn keyword_rows(
 }
 
 /// The `terms.csv` rows of one document, CSV-encoded, from its spooled term counts.
-fn term_rows(corpus: &CorpusTerms, r: &DocRecord, spooled: &[u8]) -> io::Result<Vec<u8>> {
+/// Terms of more than `ngrams` words are left out.
+fn term_rows(
+    corpus: &CorpusTerms,
+    r: &DocRecord,
+    spooled: &[u8],
+    ngrams: usize,
+) -> io::Result<Vec<u8>> {
     let corrupt = || io::Error::other("corrupt terms spool");
     let text = std::str::from_utf8(spooled).map_err(|_| corrupt())?;
     let mut out = Vec::with_capacity(spooled.len() * 3);
@@ -1056,6 +1089,9 @@ fn term_rows(corpus: &CorpusTerms, r: &DocRecord, spooled: &[u8]) -> io::Result<
             return Err(corrupt());
         };
         let n: u8 = n.parse().map_err(|_| corrupt())?;
+        if n as usize > ngrams {
+            continue;
+        }
         let count: u32 = count.parse().map_err(|_| corrupt())?;
         let df = corpus.df(r.lang, n, stem);
         let tf = tf(count, r.words as u32);
@@ -1082,13 +1118,12 @@ fn term_rows(corpus: &CorpusTerms, r: &DocRecord, spooled: &[u8]) -> io::Result<
 /// document's span in the spool and how many rows it holds (`None`: one per line end).
 fn copy_spool(
     staging: &Staging,
-    name: &'static str,
-    header: &[&str],
+    def: &'static TableDef,
     spool: &mut Spool,
     records: &[DocRecord],
     rows: impl Fn(&DocRecord) -> ((u64, u64), Option<u64>),
 ) -> io::Result<&'static str> {
-    let mut t = staging.table(name, header)?;
+    let mut t = staging.table(def)?;
     let mut spool = spool.reader()?;
     for r in records {
         let (span, n) = rows(r);
@@ -1152,20 +1187,15 @@ fn write_tables(
         *summary.languages.entry(r.lang).or_default() += 1;
     }
 
-    let name = copy_spool(
-        staging,
-        "documents.csv",
-        DocumentRow::HEADER,
-        &mut documents,
-        &records,
-        |r| (r.document_row, Some(1)),
-    )?;
+    let name = copy_spool(staging, &schema::DOCUMENTS, &mut documents, &records, |r| {
+        (r.document_row, Some(1))
+    })?;
     done(&mut written, name);
 
     let n_docs = corpus.n_docs;
     // keywords: spooled candidates are read in doc_id order, a batch at a time, ranked in
     // parallel and written in order (each document's rows depend on it and the corpus alone)
-    let mut t = staging.table("keywords.csv", KeywordRow::HEADER)?;
+    let mut t = staging.table(&schema::KEYWORDS)?;
     let mut keyphrases = crate::compare::Keyphrases::default();
     let mut doc_keyphrases: Vec<Vec<u32>> = Vec::new();
     if cfg.pipeline.extract_keywords() {
@@ -1193,8 +1223,16 @@ fn write_tables(
     }
     done(&mut written, t.finish()?);
 
-    let mut t = staging.table("corpus_terms.csv", CorpusTermRow::HEADER)?;
+    let mut t = staging.table(&schema::CORPUS_TERMS)?;
+    // a phrase of one article is that article's, not the corpus's (it is in terms.csv)
+    let min_docs = cfg.pipeline.corpus_terms_min_docs;
+    let keep = |docs: u64, count: u64| {
+        min_docs <= 1 || docs >= min_docs || (n_docs < min_docs && count >= 2)
+    };
     for (lang, n, stem, ct) in pool.install(|| corpus.sorted()) {
+        if n > 1 && !keep(ct.docs, ct.count) {
+            continue;
+        }
         t.row(&CorpusTermRow {
             term: Text(ct.term()),
             stem: Text(stem),
@@ -1208,14 +1246,9 @@ fn write_tables(
     done(&mut written, t.finish()?);
 
     if cfg.pipeline.ner {
-        let name = copy_spool(
-            staging,
-            "entities.csv",
-            EntityRow::HEADER,
-            &mut entities,
-            &records,
-            |r| (r.entity_rows, None),
-        )?;
+        let name = copy_spool(staging, &schema::ENTITIES, &mut entities, &records, |r| {
+            (r.entity_rows, None)
+        })?;
         done(&mut written, name);
         let mut rows: Vec<(&EntityKey, &CorpusEntity)> = corpus_entities.iter().collect();
         rows.sort_by(|a, b| {
@@ -1225,7 +1258,7 @@ fn write_tables(
                 .then_with(|| a.1.label().cmp(b.1.label()))
                 .then_with(|| key_id(a.0).cmp(key_id(b.0)))
         });
-        let mut t = staging.table("corpus_entities.csv", CorpusEntityRow::HEADER)?;
+        let mut t = staging.table(&schema::CORPUS_ENTITIES)?;
         for (key, c) in rows {
             let aliases = c
                 .aliases
@@ -1285,7 +1318,7 @@ fn write_tables(
     }
 
     diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    let mut t = staging.table("diagnostics.csv", DiagnosticRow::HEADER)?;
+    let mut t = staging.table(&schema::DIAGNOSTICS)?;
     for d in diagnostics.iter() {
         t.row(&DiagnosticRow {
             path: Text(&d.path),
@@ -1302,64 +1335,50 @@ fn write_tables(
     // finish (and save) while they are written
     // terms: spooled counts are read in doc_id order, a batch at a time, turned into rows in
     // parallel (df, idf and tf-idf need only the document and the corpus) and written in order
-    let mut t = staging.table("terms.csv", TermRow::HEADER)?;
-    let mut terms_spool = terms.reader()?;
-    for batch in records.chunks(TERM_BATCH_DOCS) {
-        let mut texts = Vec::with_capacity(batch.len());
-        for r in batch {
-            texts.push(terms_spool.read(r.terms)?.to_vec());
+    if cfg.pipeline.tables.has(&schema::TERMS) {
+        let mut t = staging.table(&schema::TERMS)?;
+        let mut terms_spool = terms.reader()?;
+        let ngrams = cfg.pipeline.ngrams;
+        for batch in records.chunks(TERM_BATCH_DOCS) {
+            let mut texts = Vec::with_capacity(batch.len());
+            for r in batch {
+                texts.push(terms_spool.read(r.terms)?.to_vec());
+            }
+            let rows: Vec<io::Result<Vec<u8>>> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .zip(texts)
+                    .map(|(r, text)| term_rows(&corpus, r, &text, ngrams))
+                    .collect()
+            });
+            for r in rows {
+                t.raw(&r?)?;
+            }
         }
-        let rows: Vec<io::Result<Vec<u8>>> = pool.install(|| {
-            batch
-                .par_iter()
-                .zip(texts)
-                .map(|(r, text)| term_rows(&corpus, r, &text))
-                .collect()
-        });
-        for r in rows {
-            t.raw(&r?)?;
-        }
+        done(&mut written, t.finish()?);
     }
-    done(&mut written, t.finish()?);
 
     if cfg.pipeline.ner {
-        let name = copy_spool(
-            staging,
-            "mentions.csv",
-            MentionRow::HEADER,
-            &mut mentions,
-            &records,
-            |r| (r.mention_rows, None),
-        )?;
+        let name = copy_spool(staging, &schema::MENTIONS, &mut mentions, &records, |r| {
+            (r.mention_rows, None)
+        })?;
         done(&mut written, name);
     }
 
-    for (emit, mut spool, name, header) in [
-        (
-            cfg.pipeline.emit_sentences,
-            sentences,
-            "sentences.csv",
-            SentenceRow::HEADER,
-        ),
-        (
-            cfg.pipeline.emit_tokens,
-            tokens,
-            "tokens.csv",
-            TokenRow::HEADER,
-        ),
-    ] {
-        let which = name == "sentences.csv";
-        if !emit {
+    for (def, mut spool) in [(&schema::SENTENCES, sentences), (&schema::TOKENS, tokens)] {
+        if !cfg.pipeline.tables.has(def) {
             continue;
         }
-        let name = copy_spool(staging, name, header, &mut spool, &records, |r| {
+        let which = def.name == schema::SENTENCES.name;
+        let name = copy_spool(staging, def, &mut spool, &records, |r| {
             (if which { r.sentence_rows } else { r.token_rows }, None)
         })?;
         done(&mut written, name);
     }
 
     // listed in the contract's order, whatever order they were written in
-    written.sort_by_key(|name| crate::output::OUTPUT_FILES.iter().position(|f| f == name));
+    let order = crate::output::output_files();
+    written.sort_by_key(|name| order.iter().position(|f| f == name));
     Ok((summary, written, times))
 }
 
@@ -1443,6 +1462,7 @@ fn write_compare(
     };
     crate::compare::write(
         &cfg.pipeline.compare,
+        cfg.pipeline.tables,
         corpus,
         &mut spools,
         staging,
@@ -1473,6 +1493,26 @@ fn run_json(
         "inputs": cfg.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "output": cfg.output.display().to_string(),
         "threads": if cfg.jobs == 0 { rayon::current_num_threads() } else { cfg.jobs },
+        "options": {
+            "format": match cfg.format {
+                crate::schema::Format::Csv => "csv",
+                crate::schema::Format::Parquet => "parquet",
+            },
+            "tables": crate::schema::TABLES
+                .iter()
+                .filter(|t| cfg.pipeline.tables.has(t))
+                .map(|t| t.name)
+                .collect::<Vec<_>>(),
+            "keyword_methods": cfg
+                .pipeline
+                .keyword_methods
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>(),
+            "ngrams": cfg.pipeline.ngrams,
+            "corpus_terms_min_docs": cfg.pipeline.corpus_terms_min_docs,
+            "workbook_rows": cfg.workbook.then_some(cfg.workbook_rows),
+        },
         "counts": {
             "documents": s.documents,
             "errors": s.errors,
@@ -1506,6 +1546,7 @@ fn run_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::MentionRow;
 
     /// Rows as the pipeline encodes them, for `id`.
     fn rows(id: &str) -> Vec<u8> {

@@ -107,7 +107,7 @@ fn fixture_corpus_runs_and_reports_bad_records() {
 fn seed_article_metadata() {
     let out = tempfile::tempdir().unwrap();
     newslens()
-        .args(["run", "seeds", "-o"])
+        .args(["run", "seeds", "--tables", "terms", "-o"])
         .arg(out.path())
         .assert()
         .code(0);
@@ -523,8 +523,7 @@ fn output_is_identical_for_any_thread_count() {
                 "seeds",
                 "corpus",
                 "tests/fixtures/small",
-                "--emit",
-                "tokens,sentences",
+                "--all-tables",
                 "-q",
                 "-j",
                 jobs,
@@ -536,14 +535,14 @@ fn output_is_identical_for_any_thread_count() {
     }
     // every file a run can write, the workbook and the page included (run.json records
     // timings, so it differs)
-    let tables = newslens::output::OUTPUT_FILES
-        .iter()
-        .filter(|f| **f != "run.json");
+    let tables = newslens::output::output_files()
+        .into_iter()
+        .filter(|f| *f != "run.json" && !f.ends_with(".parquet"));
     for f in tables {
         // coverage_matrix.csv is written for corpora of up to 1000 documents only
         let (pa, pb) = (one.path().join(f), two.path().join(f));
         assert_eq!(pa.exists(), pb.exists(), "{f} written by one run only");
-        if !pa.exists() && *f == "coverage_matrix.csv" {
+        if !pa.exists() && f == "coverage_matrix.csv" {
             continue;
         }
         let a = fs::read(pa).unwrap();
@@ -689,6 +688,8 @@ fn options_bom_lang_emit() {
             "eng",
             "--emit",
             "sentences",
+            "--tables",
+            "terms",
             "-q",
             "-o",
         ])
@@ -880,7 +881,12 @@ fn help_documents_outputs() {
         "--gazetteer",
         "--jobs",
         "--bom",
-        "--emit",
+        "--tables",
+        "--all-tables",
+        "--ngrams",
+        "--corpus-terms-min-docs",
+        "--workbook-rows",
+        "OPT-IN TABLES",
         "--lang",
         "--quiet",
         "newslens.xlsx",
@@ -972,7 +978,7 @@ fn seed_keyphrases_say_what_the_article_is_about() {
 fn keywords_csv_contract() {
     let out = tempfile::tempdir().unwrap();
     newslens()
-        .args(["run", "tests/fixtures/small", "-q", "-o"])
+        .args(["run", "tests/fixtures/small", "--all-tables", "-q", "-o"])
         .arg(out.path())
         .assert()
         .code(1);
@@ -1187,7 +1193,7 @@ fn languages_option_restricts_candidates_and_languages_column() {
 fn run_clean(fixture: &str, dir: &tempfile::TempDir) -> std::path::PathBuf {
     let out = dir.path().join("out");
     newslens()
-        .args(["run", fixture, "-q", "-o"])
+        .args(["run", fixture, "--all-tables", "-q", "-o"])
         .arg(&out)
         .current_dir(root())
         .assert()
@@ -1290,7 +1296,7 @@ fn ids_with_line_breaks_stay_one_line_and_row_counts_match() {
     .unwrap();
     let out = dir.path().join("out");
     newslens()
-        .args(["run", "-q", "-o"])
+        .args(["run", "-q", "--all-tables", "-o"])
         .arg(&out)
         .arg(&feed)
         .assert()

@@ -20,7 +20,7 @@ fn output(key: &'static str, args: &[&str]) -> PathBuf {
     }
     let dir = tempfile::tempdir().unwrap();
     let out = newslens()
-        .args(["run", "-q", "-o"])
+        .args(["run", "-q", "--all-tables", "-o"])
         .arg(dir.path())
         .args(args)
         .output()

@@ -133,7 +133,12 @@ fn text(d: &Data) -> &str {
 fn workbook_has_numbers_as_numbers_and_text_as_text() {
     let dir = tempfile::tempdir().unwrap();
     fixture(dir.path());
-    let (written, skipped) = newslens::report::write(dir.path(), true, false).unwrap();
+    let (written, skipped) = newslens::report::write(
+        dir.path(),
+        Some(newslens::report::workbook::MAX_ROWS),
+        false,
+    )
+    .unwrap();
     assert!(skipped.is_empty());
     assert_eq!(written[0].name, "newslens.xlsx");
     let path = dir.path().join("newslens.xlsx");
@@ -242,7 +247,7 @@ fn corpus_terms_sheet_holds_the_terms_in_the_most_documents() {
         s += &format!("t{i},t{i},1,eng,{},{},1.5\n", n - i, 2 * (n - i));
     }
     fs::write(dir.path().join("corpus_terms.csv"), s).unwrap();
-    newslens::report::workbook::write(dir.path()).unwrap();
+    newslens::report::workbook::write(dir.path(), newslens::report::workbook::MAX_ROWS).unwrap();
     let path = dir.path().join("newslens.xlsx");
     let terms = sheet(&path, "corpus_terms");
     assert_eq!(
@@ -376,7 +381,7 @@ fn page_renders_in_headless_chromium() {
     };
     let dir = tempfile::tempdir().unwrap();
     fixture(dir.path());
-    newslens::report::write(dir.path(), false, true).unwrap();
+    newslens::report::write(dir.path(), None, true).unwrap();
     let page = dir.path().join("report.html");
     let url = format!("file://{}", page.display());
     let profile = dir.path().join("profile");

@@ -634,8 +634,9 @@ fn a_disk_too_small_for_the_workbook_skips_it_and_keeps_the_tables() {
         return;
     };
     let out = disk.join("out");
+    // every table, whole in the workbook
     let assert = newslens()
-        .args(["run", "seeds", "-o"])
+        .args(["run", "seeds", "--all-tables", "--workbook-rows", "0", "-o"])
         .arg(&out)
         .assert()
         .code(0);
@@ -709,7 +710,12 @@ fn the_workbook_never_takes_the_room_a_table_still_to_come_needs() {
         .num_threads(1)
         .build()
         .unwrap();
-    let wrote = newslens::report::workbook::write_as_ready(&out, &tables, &pool);
+    let wrote = newslens::report::workbook::write_as_ready(
+        &out,
+        &tables,
+        &pool,
+        newslens::report::workbook::MAX_ROWS,
+    );
     let second = tables
         .second
         .lock()

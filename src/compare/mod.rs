@@ -32,6 +32,7 @@ use crate::ner::DocEntities;
 use crate::output::{Num, Row, Text, csv_writer};
 use crate::pipeline::CharCursor;
 use crate::publish::Staging;
+use crate::schema::{self, Selection};
 use crate::segment::Segmentation;
 use crate::terms::CorpusTerms;
 use collocations::{DocPairs, Pairs};
@@ -146,20 +147,27 @@ pub struct DocCompare {
     pub pairs: DocPairs,
 }
 
-/// The map half: KWIC lines of every named mention and the word pairs of one document.
+/// The map half: KWIC lines of every named mention (when `kwic.csv` is written) and the word
+/// pairs of one document (when `collocations.csv` is).
 pub fn prepare(
     text: &str,
     seg: &Segmentation,
     ann: &Annotated,
     ner: &DocEntities,
     settings: &Settings,
+    tables: Selection,
 ) -> DocCompare {
     if !settings.enabled {
         return DocCompare::default();
     }
     let mut kwic = Vec::new();
     let mut cur = CharCursor::new(text);
-    for m in &ner.mentions {
+    let mentions = if tables.has(&schema::KWIC) {
+        &ner.mentions[..]
+    } else {
+        &[]
+    };
+    for m in mentions {
         let Some(e) = m.entity else { continue };
         let e = &ner.entities[e];
         let start = cur.at(m.start);
@@ -178,7 +186,11 @@ pub fn prepare(
     }
     DocCompare {
         kwic,
-        pairs: collocations::cooccurrences(seg, ann, settings.window),
+        pairs: if tables.has(&schema::COLLOCATIONS) {
+            collocations::cooccurrences(seg, ann, settings.window)
+        } else {
+            DocPairs::default()
+        },
     }
 }
 
@@ -396,15 +408,7 @@ struct CoverageRow<'a> {
     id: Text<'a>,
 }
 impl Row for CoverageRow<'_> {
-    const HEADER: &'static [&'static str] = &[
-        "item_type",
-        "item",
-        "label",
-        "doc_id",
-        "mentions",
-        "first_start",
-        "id",
-    ];
+    const HEADER: &'static [&'static str] = crate::schema::COVERAGE.header;
 }
 
 #[derive(Serialize)]
@@ -417,14 +421,7 @@ struct SimilarityRow<'a> {
     shared_keyphrases: u64,
 }
 impl Row for SimilarityRow<'_> {
-    const HEADER: &'static [&'static str] = &[
-        "doc_a",
-        "doc_b",
-        "rank",
-        "cosine",
-        "shared_entities",
-        "shared_keyphrases",
-    ];
+    const HEADER: &'static [&'static str] = crate::schema::SIMILARITY.header;
 }
 
 #[derive(Serialize)]
@@ -441,18 +438,7 @@ struct KeynessRow<'a> {
     p_value: Num,
 }
 impl Row for KeynessRow<'_> {
-    const HEADER: &'static [&'static str] = &[
-        "group_by",
-        "group",
-        "rank",
-        "term",
-        "count",
-        "expected",
-        "other_count",
-        "log_likelihood",
-        "log_ratio",
-        "p_value",
-    ];
+    const HEADER: &'static [&'static str] = crate::schema::KEYNESS.header;
 }
 
 #[derive(Serialize)]
@@ -467,16 +453,7 @@ struct CollocationRow<'a> {
     log_likelihood: Num,
 }
 impl Row for CollocationRow<'_> {
-    const HEADER: &'static [&'static str] = &[
-        "language",
-        "term_a",
-        "term_b",
-        "count",
-        "count_a",
-        "count_b",
-        "pmi",
-        "log_likelihood",
-    ];
+    const HEADER: &'static [&'static str] = crate::schema::COLLOCATIONS.header;
 }
 
 #[derive(Serialize)]
@@ -491,15 +468,7 @@ struct KwicRow<'a> {
     start: u64,
 }
 impl Row for KwicRow<'_> {
-    const HEADER: &'static [&'static str] = &[
-        "doc_id",
-        "item_type",
-        "item",
-        "left",
-        "match",
-        "right",
-        "start",
-    ];
+    const HEADER: &'static [&'static str] = crate::schema::KWIC.header;
 }
 
 #[derive(Serialize)]
@@ -514,20 +483,8 @@ struct TimelineRow<'a> {
     mentions: u64,
 }
 impl Row for TimelineRow<'_> {
-    const HEADER: &'static [&'static str] = &[
-        "group_by",
-        "group",
-        "date",
-        "item_type",
-        "item",
-        "label",
-        "docs",
-        "mentions",
-    ];
+    const HEADER: &'static [&'static str] = crate::schema::TIMELINE.header;
 }
-
-/// Header of `coverage_matrix.csv` before the document columns.
-const MATRIX_HEADER: &[&str] = &["item_type", "item", "label", "docs", "mentions"];
 
 /// One-word terms of the corpus, with dense ids.
 struct Vocabulary<'a> {
@@ -750,8 +707,10 @@ struct DocOut {
 
 /// Writes the compare tables into the staging folder; gives the names written, and calls
 /// `finished` with each as soon as it is complete.
+#[allow(clippy::too_many_arguments)]
 pub fn write(
     settings: &Settings,
+    tables: Selection,
     corpus: Corpus,
     spools: &mut dyn Spools,
     staging: &Staging,
@@ -991,8 +950,8 @@ pub fn write(
         Ok(out)
     };
 
-    let mut coverage = staging.table("coverage.csv", CoverageRow::HEADER)?;
-    let mut keyness_t = staging.table("keyness.csv", KeynessRow::HEADER)?;
+    let mut coverage = staging.table(&schema::COVERAGE)?;
+    let mut keyness_t = staging.table(&schema::KEYNESS)?;
     let mut vectors = similarity::Vectors::create(staging.dir().join("vectors.spool"))?;
     let keep_matrix = n_docs <= MATRIX_MAX_DOCS;
     let mut matrix_hits: Vec<Vec<(u32, u32)>> = Vec::new();
@@ -1064,9 +1023,9 @@ pub fn write(
 
     // coverage_matrix.csv
     if keep_matrix {
-        let mut header: Vec<&str> = MATRIX_HEADER.to_vec();
+        let mut header: Vec<&str> = crate::schema::COVERAGE_MATRIX.header.to_vec();
         header.extend(docs.iter().map(|d| d.doc_id));
-        let mut t = staging.table("coverage_matrix.csv", &header)?;
+        let mut t = staging.table_with_header(&schema::COVERAGE_MATRIX, &header)?;
         let mut cells = vec![vec![0u32; n_docs]; top.len()];
         for (d, hits) in matrix_hits.iter().enumerate() {
             for &(i, m) in hits {
@@ -1100,7 +1059,189 @@ pub fn write(
     }
 
     // collocations.csv (before the similarity index is built, so the word pairs are gone by then)
-    let mut t = staging.table("collocations.csv", CollocationRow::HEADER)?;
+    let collocations_written = if tables.has(&schema::COLLOCATIONS) {
+        Some(write_collocations(
+            settings,
+            &vocab,
+            &pairs,
+            staging,
+            diagnostics,
+        )?)
+    } else {
+        None
+    };
+    drop(pairs);
+    let collocations_written = collocations_written.map(done);
+
+    // similarity.csv
+    let mut t = staging.table(&schema::SIMILARITY)?;
+    let shared = |a: &[u32], b: &[u32]| -> u64 {
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        n
+    };
+    // a document's entity ids, sorted (its entities are distinct)
+    let entity_ids = |d: &Doc, ids: &mut Vec<u32>| {
+        ids.clear();
+        ids.extend(d.entities.iter().map(|e| e.0));
+        ids.sort_unstable();
+    };
+    let (mut ids_a, mut ids_b) = (Vec::new(), Vec::new());
+    similarity::neighbours(
+        pool,
+        &mut vectors,
+        vocab.info.len(),
+        settings.neighbours,
+        |a, list| {
+            entity_ids(&docs[a], &mut ids_a);
+            for (r, &(b, cos)) in list.iter().enumerate() {
+                let b = b as usize;
+                entity_ids(&docs[b], &mut ids_b);
+                t.row(&SimilarityRow {
+                    doc_a: Text(docs[a].doc_id),
+                    doc_b: Text(docs[b].doc_id),
+                    rank: r as u32 + 1,
+                    cosine: Num(stats::round(cos, 6)),
+                    shared_entities: shared(&ids_a, &ids_b),
+                    shared_keyphrases: shared(docs[a].keyphrases, docs[b].keyphrases),
+                })?;
+            }
+            Ok(())
+        },
+    )?;
+    drop(vectors);
+    written.push(done(t.finish()?));
+    written.extend(collocations_written);
+
+    // kwic.csv: the spooled lines of the top entities' mentions, and the top keyphrases'
+    // occurrences found again in the spooled texts (in parallel batches)
+    if tables.has(&schema::KWIC) {
+        let mut t = staging.table(&schema::KWIC)?;
+        let top_names: FxHashMap<(&str, &str), u32> = top
+            .iter()
+            .filter(|(it, _)| it.kind == ItemType::Entity)
+            .map(|(it, id)| ((it.name, it.label), *id))
+            .collect();
+        let mut kp_docs = kwic_keyphrases.into_iter().peekable();
+        for (b, chunk) in docs.chunks(BATCH).enumerate() {
+            // (document, its entity lines, its text and top keyphrases when it has any)
+            type Work = (usize, Vec<KwicLine>, Option<(String, Vec<u32>)>);
+            let mut work: Vec<Work> = Vec::new();
+            for (k, d) in chunk.iter().enumerate() {
+                let i = b * BATCH + k;
+                let mut lines = Vec::new();
+                if d.entities.iter().any(|e| top_entity.contains_key(&e.0)) {
+                    let bytes = spools.kwic(i)?;
+                    let text = std::str::from_utf8(&bytes).map_err(io::Error::other)?;
+                    for line in text.lines() {
+                        let f: Vec<&str> = line.split('\t').collect();
+                        let [name, label, start, left, matched, right] = f[..] else {
+                            return Err(io::Error::other("corrupt kwic spool"));
+                        };
+                        if !top_names.contains_key(&(name, label)) {
+                            continue;
+                        }
+                        lines.push(KwicLine {
+                            start: start.parse().map_err(io::Error::other)?,
+                            kind: ItemType::Entity,
+                            item: name.to_string(),
+                            left: left.to_string(),
+                            matched: matched.to_string(),
+                            right: right.to_string(),
+                        });
+                    }
+                }
+                let mut text = None;
+                if kp_docs.peek().is_some_and(|(j, _)| *j == i)
+                    && let Some((_, ids)) = kp_docs.next()
+                {
+                    let bytes = spools.text(i)?;
+                    let s = String::from_utf8(bytes).map_err(io::Error::other)?;
+                    text = Some((s, ids));
+                }
+                work.push((i, lines, text));
+            }
+            let done: Vec<Vec<KwicLine>> = pool.install(|| {
+                work.into_par_iter()
+                    .map(|(i, mut lines, text)| {
+                        if let Some((text, ids)) = text {
+                            let d = &docs[i];
+                            let wanted: FxHashMap<(u8, &str), &str> = ids
+                                .iter()
+                                .map(|&k| {
+                                    let it = &keyphrases.items[k as usize];
+                                    ((it.n, it.stem.as_str()), it.shown())
+                                })
+                                .collect();
+                            lines.extend(keyphrase_lines(
+                                &text,
+                                d.lang,
+                                &wanted,
+                                settings.kwic_width,
+                            ));
+                        }
+                        lines.sort();
+                        lines
+                    })
+                    .collect()
+            });
+            for (k, lines) in done.into_iter().enumerate() {
+                let d = &chunk[k];
+                for l in lines {
+                    t.row(&KwicRow {
+                        doc_id: Text(d.doc_id),
+                        item_type: l.kind.as_str(),
+                        item: Text(&l.item),
+                        left: Text(&l.left),
+                        matched: Text(&l.matched),
+                        right: Text(&l.right),
+                        start: l.start,
+                    })?;
+                }
+            }
+        }
+        written.push(done(t.finish()?));
+    }
+
+    // timeline.csv
+    let mut t = staging.table(&schema::TIMELINE)?;
+    let by = settings.group_by.as_ref().map_or("", GroupBy::as_str);
+    for ((gb, group, date, _), (docs_n, mentions, i)) in &timeline {
+        let it = &top[*i as usize].0;
+        t.row(&TimelineRow {
+            group_by: if *gb == 0 { "corpus" } else { by },
+            group: Text(group),
+            date,
+            item_type: it.kind.as_str(),
+            item: Text(it.name),
+            label: it.label,
+            docs: *docs_n,
+            mentions: *mentions,
+        })?;
+    }
+    written.push(done(t.finish()?));
+    Ok(written)
+}
+
+/// Writes `collocations.csv`: the strongest `settings.collocations` word pairs by G².
+fn write_collocations(
+    settings: &Settings,
+    vocab: &Vocabulary<'_>,
+    pairs: &Pairs,
+    staging: &Staging,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> io::Result<&'static str> {
+    let mut t = staging.table(&schema::COLLOCATIONS)?;
     // the best `keep` pairs by G² (then language, terms: a total order), selected as the pairs
     // stream past so memory stays at twice the rows written, never the 4 million pairs counted
     let by = |x: &Collocation, y: &Collocation| {
@@ -1173,160 +1314,7 @@ pub fn write(
             ),
         ));
     }
-    let collocations_written = done(t.finish()?);
-    drop(pairs);
-
-    // similarity.csv
-    let mut t = staging.table("similarity.csv", SimilarityRow::HEADER)?;
-    let shared = |a: &[u32], b: &[u32]| -> u64 {
-        let (mut i, mut j, mut n) = (0, 0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    n += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        n
-    };
-    // a document's entity ids, sorted (its entities are distinct)
-    let entity_ids = |d: &Doc, ids: &mut Vec<u32>| {
-        ids.clear();
-        ids.extend(d.entities.iter().map(|e| e.0));
-        ids.sort_unstable();
-    };
-    let (mut ids_a, mut ids_b) = (Vec::new(), Vec::new());
-    similarity::neighbours(
-        pool,
-        &mut vectors,
-        vocab.info.len(),
-        settings.neighbours,
-        |a, list| {
-            entity_ids(&docs[a], &mut ids_a);
-            for (r, &(b, cos)) in list.iter().enumerate() {
-                let b = b as usize;
-                entity_ids(&docs[b], &mut ids_b);
-                t.row(&SimilarityRow {
-                    doc_a: Text(docs[a].doc_id),
-                    doc_b: Text(docs[b].doc_id),
-                    rank: r as u32 + 1,
-                    cosine: Num(stats::round(cos, 6)),
-                    shared_entities: shared(&ids_a, &ids_b),
-                    shared_keyphrases: shared(docs[a].keyphrases, docs[b].keyphrases),
-                })?;
-            }
-            Ok(())
-        },
-    )?;
-    drop(vectors);
-    written.push(done(t.finish()?));
-    written.push(collocations_written);
-
-    // kwic.csv: the spooled lines of the top entities' mentions, and the top keyphrases'
-    // occurrences found again in the spooled texts (in parallel batches)
-    let mut t = staging.table("kwic.csv", KwicRow::HEADER)?;
-    let top_names: FxHashMap<(&str, &str), u32> = top
-        .iter()
-        .filter(|(it, _)| it.kind == ItemType::Entity)
-        .map(|(it, id)| ((it.name, it.label), *id))
-        .collect();
-    let mut kp_docs = kwic_keyphrases.into_iter().peekable();
-    for (b, chunk) in docs.chunks(BATCH).enumerate() {
-        // (document, its entity lines, its text and top keyphrases when it has any)
-        type Work = (usize, Vec<KwicLine>, Option<(String, Vec<u32>)>);
-        let mut work: Vec<Work> = Vec::new();
-        for (k, d) in chunk.iter().enumerate() {
-            let i = b * BATCH + k;
-            let mut lines = Vec::new();
-            if d.entities.iter().any(|e| top_entity.contains_key(&e.0)) {
-                let bytes = spools.kwic(i)?;
-                let text = std::str::from_utf8(&bytes).map_err(io::Error::other)?;
-                for line in text.lines() {
-                    let f: Vec<&str> = line.split('\t').collect();
-                    let [name, label, start, left, matched, right] = f[..] else {
-                        return Err(io::Error::other("corrupt kwic spool"));
-                    };
-                    if !top_names.contains_key(&(name, label)) {
-                        continue;
-                    }
-                    lines.push(KwicLine {
-                        start: start.parse().map_err(io::Error::other)?,
-                        kind: ItemType::Entity,
-                        item: name.to_string(),
-                        left: left.to_string(),
-                        matched: matched.to_string(),
-                        right: right.to_string(),
-                    });
-                }
-            }
-            let mut text = None;
-            if kp_docs.peek().is_some_and(|(j, _)| *j == i)
-                && let Some((_, ids)) = kp_docs.next()
-            {
-                let bytes = spools.text(i)?;
-                let s = String::from_utf8(bytes).map_err(io::Error::other)?;
-                text = Some((s, ids));
-            }
-            work.push((i, lines, text));
-        }
-        let done: Vec<Vec<KwicLine>> = pool.install(|| {
-            work.into_par_iter()
-                .map(|(i, mut lines, text)| {
-                    if let Some((text, ids)) = text {
-                        let d = &docs[i];
-                        let wanted: FxHashMap<(u8, &str), &str> = ids
-                            .iter()
-                            .map(|&k| {
-                                let it = &keyphrases.items[k as usize];
-                                ((it.n, it.stem.as_str()), it.shown())
-                            })
-                            .collect();
-                        lines.extend(keyphrase_lines(&text, d.lang, &wanted, settings.kwic_width));
-                    }
-                    lines.sort();
-                    lines
-                })
-                .collect()
-        });
-        for (k, lines) in done.into_iter().enumerate() {
-            let d = &chunk[k];
-            for l in lines {
-                t.row(&KwicRow {
-                    doc_id: Text(d.doc_id),
-                    item_type: l.kind.as_str(),
-                    item: Text(&l.item),
-                    left: Text(&l.left),
-                    matched: Text(&l.matched),
-                    right: Text(&l.right),
-                    start: l.start,
-                })?;
-            }
-        }
-    }
-    written.push(done(t.finish()?));
-
-    // timeline.csv
-    let mut t = staging.table("timeline.csv", TimelineRow::HEADER)?;
-    let by = settings.group_by.as_ref().map_or("", GroupBy::as_str);
-    for ((gb, group, date, _), (docs_n, mentions, i)) in &timeline {
-        let it = &top[*i as usize].0;
-        t.row(&TimelineRow {
-            group_by: if *gb == 0 { "corpus" } else { by },
-            group: Text(group),
-            date,
-            item_type: it.kind.as_str(),
-            item: Text(it.name),
-            label: it.label,
-            docs: *docs_n,
-            mentions: *mentions,
-        })?;
-    }
-    written.push(done(t.finish()?));
-    Ok(written)
+    t.finish()
 }
 
 #[cfg(test)]

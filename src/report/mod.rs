@@ -121,13 +121,14 @@ pub(crate) fn cell(rec: &csv::StringRecord, i: usize) -> &str {
 /// it (the tables are the run's results; a workbook is a view of them, not worth losing them).
 /// The two files, and the workbook's sheets, are made in parallel on the current rayon pool
 /// (call it inside `pool.install` to bound the threads); the bytes do not depend on it.
+/// `workbook`: the workbook's rows per sheet, `None` for no workbook.
 pub fn write(
     dir: &Path,
-    workbook: bool,
+    workbook: Option<u32>,
     page: bool,
 ) -> io::Result<(Vec<Written>, Vec<crate::diagnostics::Diagnostic>)> {
     let (book, html) = rayon::join(
-        || workbook.then(|| workbook::write(dir)),
+        || workbook.map(|rows| workbook::write(dir, rows)),
         || page.then(|| html::write(dir)),
     );
     let mut out = Vec::new();

@@ -29,6 +29,11 @@ use std::path::Path;
 pub const FILE: &str = "newslens.xlsx";
 /// Data rows per sheet: Excel's 1,048,576 rows less the header.
 pub const MAX_ROWS: u32 = 1_048_575;
+/// Data rows per sheet of a run's workbook unless `--workbook-rows` says otherwise: a sheet
+/// to look at and filter, not a copy of the table (which would double the output: the
+/// sheets' XML, zipped, is about as large as the CSV files). The tables' files have every row;
+/// the `about` sheet says where a sheet stops.
+pub const DEFAULT_ROWS: u32 = 10_000;
 /// Data rows of the `corpus_terms` sheet: the terms in the most documents (the CSV's order).
 /// The vocabulary of a corpus is mostly terms seen once, and its full sheet was the largest
 /// of the workbook (290,000 rows for 2,225 articles, a third of its sheets' XML);
@@ -66,9 +71,6 @@ pub const SHEETS: &[(&str, &str)] = &[
     ("diagnostics", "diagnostics.csv"),
 ];
 
-/// Leading columns of `coverage_matrix.csv`; every later column is a document's counts.
-const MATRIX_FIXED: usize = 5;
-
 /// How a column's cells are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -77,47 +79,27 @@ pub enum Kind {
     Bool,
 }
 
-/// The kind of column `name` of `file` (column `index`), by name only.
+/// The kind of column `name` of `file` (column `index`): its type in the table's definition
+/// ([`crate::schema`]), never a guess from the cells. A column the definition does not know
+/// (a CSV file from elsewhere, remade by `examples/report.rs`) is text.
 pub fn kind(file: &str, index: usize, name: &str) -> Kind {
-    if file == "coverage_matrix.csv" && index >= MATRIX_FIXED {
-        return Kind::Number;
-    }
-    match name {
-        "language_reliable" => Kind::Bool,
-        "language_confidence"
-        | "chars"
-        | "sentences"
-        | "tokens"
-        | "words"
-        | "unique_terms"
-        | "line"
-        | "n"
-        | "count"
-        | "tf"
-        | "df"
-        | "idf"
-        | "tfidf"
-        | "rank"
-        | "score"
-        | "first_start"
-        | "start"
-        | "end"
-        | "sentence"
-        | "token"
-        | "docs"
-        | "mentions"
-        | "cosine"
-        | "shared_entities"
-        | "shared_keyphrases"
-        | "expected"
-        | "other_count"
-        | "log_likelihood"
-        | "log_ratio"
-        | "p_value"
-        | "count_a"
-        | "count_b"
-        | "pmi" => Kind::Number,
-        _ => Kind::Text,
+    let Some(def) = crate::schema::by_file(file) else {
+        return Kind::Text;
+    };
+    // the columns after the fixed ones (coverage_matrix.csv's documents) by place: a
+    // document may be called `item`
+    let ty = if index >= def.header.len() {
+        def.type_of(index)
+    } else {
+        match def.header.iter().position(|h| *h == name) {
+            Some(i) => def.types[i],
+            None => crate::schema::Type::Text,
+        }
+    };
+    match ty {
+        crate::schema::Type::Text => Kind::Text,
+        crate::schema::Type::Int | crate::schema::Type::Float => Kind::Number,
+        crate::schema::Type::Bool => Kind::Bool,
     }
 }
 
@@ -149,7 +131,7 @@ fn xlsx_err(e: XlsxError) -> io::Error {
 struct SheetNote {
     sheet: &'static str,
     file: &'static str,
-    /// Rows in the CSV; `None` when the run did not write it.
+    /// Rows in the table's file; `None` when the run did not write it.
     rows: Option<u64>,
     shown: u64,
 }
@@ -159,9 +141,10 @@ struct Formats {
     quoted: Format,
 }
 
-/// Writes `dir/newslens.xlsx` from the CSV files in `dir`.
-pub fn write(dir: &Path) -> io::Result<Written> {
-    write_capped(dir, MAX_ROWS)
+/// Writes `dir/newslens.xlsx` from the CSV files in `dir`, at most `max_rows` data rows a
+/// sheet.
+pub fn write(dir: &Path, max_rows: u32) -> io::Result<Written> {
+    write_capped(dir, max_rows)
 }
 
 /// Bytes of disk the workbook takes while it is written, per byte of CSV: the sheets' XML in
@@ -264,6 +247,7 @@ fn sheet_bytes(path: &Path, max_rows: u32) -> io::Result<u64> {
 
 /// [`write`] with at most `max_rows` data rows per sheet (tests use a small cap).
 pub fn write_capped(dir: &Path, max_rows: u32) -> io::Result<Written> {
+    let max_rows = max_rows.clamp(1, MAX_ROWS);
     check_space(dir, SHEETS.iter().map(|s| s.1), max_rows)?;
     catch_panic(|| build(dir, max_rows, None))
 }
@@ -298,8 +282,9 @@ pub fn write_as_ready(
     dir: &Path,
     tables: &dyn Tables,
     pool: &rayon::ThreadPool,
+    max_rows: u32,
 ) -> io::Result<Written> {
-    catch_panic(|| build(dir, MAX_ROWS, Some((tables, pool))))
+    catch_panic(|| build(dir, max_rows.clamp(1, MAX_ROWS), Some((tables, pool))))
 }
 
 /// `f()`, with a panic turned into an error. A write error that gets past [`check_space`]
@@ -351,10 +336,11 @@ fn build(
 ) -> io::Result<Written> {
     let mut wb = Workbook::new();
     wb.set_tempdir(dir).map_err(xlsx_err)?;
-    // deflate level 2, not 6: on the BBC run's tables it halves the workbook's CPU time
-    // (3.40 → 1.76 s with the page) for a file 17 % larger (31.0 → 36.3 MB); level 1 is
-    // no faster and 58 % larger
-    wb.set_zip_compression_level(2);
+    // deflate level 6: with sheets of DEFAULT_ROWS rows it costs the BBC run 0.1 s more
+    // than level 2 for a file 15 % smaller (3.15 → 2.68 MB); a workbook of whole tables
+    // (--workbook-rows 0) at level 2 took half the CPU time of level 6 (1.76 vs 3.40 s) for
+    // a file 17 % larger
+    wb.set_zip_compression_level(if max_rows > DEFAULT_ROWS { 2 } else { 6 });
     // a fixed creation time: the same tables give the same bytes (run.json has the run's facts)
     let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_err)?;
     wb.set_properties(
@@ -429,6 +415,12 @@ fn build(
             None => (None, 0),
         };
         total += shown;
+        // the file the run publishes: with --format parquet, the table's Parquet file (written
+        // beside its CSV file, which the sheets are read from)
+        let file = match crate::schema::by_file(file) {
+            Some(def) if dir.join(def.parquet).exists() => def.parquet,
+            _ => file,
+        };
         notes.push(SheetNote {
             sheet,
             file,
@@ -496,8 +488,8 @@ fn write_about(
     max_rows: u32,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    ws.write_string(0, 0, "newslens tables: one sheet per CSV file of the run")?;
-    let header = ["sheet", "file", "rows in the CSV", "rows here", "note"];
+    ws.write_string(0, 0, "newslens tables: one sheet per table of the run")?;
+    let header = ["sheet", "file", "rows in the file", "rows here", "note"];
     for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(2, c as u16, *h, &f.header)?;
     }
@@ -530,6 +522,11 @@ fn write_about(
                                 "only the {} terms in the most documents; {} has all {rows}",
                                 n.shown, n.file
                             )
+                        } else if max_rows < MAX_ROWS {
+                            format!(
+                                "the first {max_rows} rows (--workbook-rows); {} has all {rows}",
+                                n.file
+                            )
                         } else {
                             format!(
                                 "only the first {max_rows} rows fit in a sheet; {} has all {rows}",
@@ -545,7 +542,7 @@ fn write_about(
     ws.write_string(
         r,
         0,
-        "terms.csv, mentions.csv, sentences.csv and tokens.csv are not copied here (too large); open the CSV files.",
+        "The terms, mentions, sentences and tokens tables are not copied here (too large); open their files.",
     )?;
     ws.write_string(
         r + 1,
@@ -622,13 +619,22 @@ fn write_sheet(
     rows += table.count_rest()?;
     let last_col = (ncols - 1) as u16;
     ws.autofilter(0, 0, shown, last_col).map_err(e)?;
-    if file == "coverage_matrix.csv" && shown > 0 && ncols > MATRIX_FIXED {
+    if file == "coverage_matrix.csv"
+        && shown > 0
+        && ncols > crate::schema::COVERAGE_MATRIX.header.len()
+    {
         let heat = ConditionalFormat3ColorScale::new()
             .set_minimum_color("FFFFFF")
             .set_midpoint_color("FFEB84")
             .set_maximum_color("F8696B");
-        ws.add_conditional_format(1, MATRIX_FIXED as u16, shown, last_col, &heat)
-            .map_err(e)?;
+        ws.add_conditional_format(
+            1,
+            crate::schema::COVERAGE_MATRIX.header.len() as u16,
+            shown,
+            last_col,
+            &heat,
+        )
+        .map_err(e)?;
     }
     Ok((rows, shown as u64))
 }
@@ -705,6 +711,8 @@ mod tests {
         assert_eq!(kind("coverage_matrix.csv", 4, "mentions"), Kind::Number);
         assert_eq!(kind("coverage_matrix.csv", 5, "2023"), Kind::Number);
         assert_eq!(kind("timeline.csv", 2, "date"), Kind::Text);
+        assert_eq!(kind("coverage_matrix.csv", 6, "item"), Kind::Number);
+        assert_eq!(kind("elsewhere.csv", 0, "count"), Kind::Text);
     }
 
     #[test]
