@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(d) = newslens::decode::decode(data) else { return };
     let chars = d.text.chars().count() as u64;
     let doc = Document { doc_id: "f".into(), text: d.text, ..Document::default() };
-    let opts = Options { emit_tokens: true, emit_sentences: true, ..Options::default() };
+    let opts = Options { tables: newslens::schema::Selection::all(), ..Options::default() };
     let a = analyze(doc, &opts);
     assert_eq!(a.chars, chars);
     let unigrams: u32 = a.terms.terms.iter().filter(|t| t.n == 1).map(|t| t.count).sum();
