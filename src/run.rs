@@ -1229,10 +1229,8 @@ fn write_tables(
     let keep = |docs: u64, count: u64| {
         min_docs <= 1 || docs >= min_docs || (n_docs < min_docs && count >= 2)
     };
-    for (lang, n, stem, ct) in pool.install(|| corpus.sorted()) {
-        if n > 1 && !keep(ct.docs, ct.count) {
-            continue;
-        }
+    let rows = pool.install(|| corpus.sorted(|n, ct| n == 1 || keep(ct.docs, ct.count)));
+    for (lang, n, stem, ct) in rows {
         t.row(&CorpusTermRow {
             term: Text(ct.term()),
             stem: Text(stem),

@@ -305,15 +305,21 @@ impl CorpusTerms {
         self.len() == 0
     }
 
-    /// Rows for `corpus_terms.csv` as (language, n, stem, stats): sorted by descending docs,
-    /// then descending count, then language, n, term and stem (a total order: the sort is
-    /// parallel on the current rayon pool, and the result the same whatever its size).
-    pub fn sorted(&self) -> Vec<(&'static str, u8, &str, &CorpusTerm)> {
+    /// Rows for `corpus_terms.csv` as (language, n, stem, stats), those `keep(n, stats)`
+    /// accepts: sorted by descending docs, then descending count, then language, n, term and
+    /// stem (a total order: the sort is parallel on the current rayon pool, and the result the
+    /// same whatever its size). The rows are chosen before the sort: most terms of a corpus
+    /// tie on one document and one occurrence, and compare by their text.
+    pub fn sorted(
+        &self,
+        keep: impl Fn(u8, &CorpusTerm) -> bool,
+    ) -> Vec<(&'static str, u8, &str, &CorpusTerm)> {
         use rayon::slice::ParallelSliceMut;
         let mut rows: Vec<_> = self
             .groups
             .iter()
             .flat_map(|(&(lang, n), g)| g.iter().map(move |(stem, t)| (lang, n, stem.as_str(), t)))
+            .filter(|r| keep(r.1, r.3))
             .collect();
         rows.par_sort_unstable_by(|a, b| {
             b.3.docs
