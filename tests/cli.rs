@@ -1374,3 +1374,78 @@ fn train_clusters_reads_text_jsonl_and_folders_and_keeps_the_language_asked() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--classes needs 3"));
 }
+
+/// The options of the lean output: `--ngrams` cuts terms.csv, `--corpus-terms-min-docs 1` lists
+/// every phrase, `--workbook-rows` caps the sheets (and `about` says so), `--emit` is
+/// `--tables`, and run.json records what was asked.
+#[test]
+fn table_options_shape_the_output() {
+    let out = tempfile::tempdir().unwrap();
+    newslens()
+        .args([
+            "run",
+            "tests/fixtures/small",
+            "--tables",
+            "terms",
+            "--emit",
+            "sentences",
+            "--ngrams",
+            "1",
+            "--corpus-terms-min-docs",
+            "1",
+            "--workbook-rows",
+            "3",
+            "-q",
+            "-o",
+        ])
+        .arg(out.path())
+        .assert()
+        .code(1);
+    let terms = rows(&out.path().join("terms.csv"));
+    assert!(!terms.is_empty() && terms.iter().all(|t| t["n"] == "1"));
+    assert!(out.path().join("sentences.csv").is_file());
+    assert!(!out.path().join("tokens.csv").exists() && !out.path().join("kwic.csv").exists());
+    let corpus = rows(&out.path().join("corpus_terms.csv"));
+    assert!(corpus.iter().any(|t| t["n"] == "3" && t["docs"] == "1"));
+    let run: serde_json::Value = serde_json::from_str(&read(&out.path().join("run.json"))).unwrap();
+    assert_eq!(run["options"]["ngrams"], 1);
+    assert_eq!(run["options"]["corpus_terms_min_docs"], 1);
+    assert_eq!(run["options"]["workbook_rows"], 3);
+    assert_eq!(
+        run["options"]["keyword_methods"],
+        serde_json::json!(["combined"])
+    );
+    let tables: Vec<&str> = run["options"]["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(
+        tables.contains(&"terms") && tables.contains(&"sentences") && !tables.contains(&"tokens")
+    );
+    // the workbook's sheets stop at 3 rows; its about sheet says where the rest is
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(out.path().join("newslens.xlsx")).unwrap();
+    use calamine::Reader;
+    let kw = book.worksheet_range("keywords").unwrap();
+    assert_eq!(kw.height(), 4, "header and 3 rows");
+    let about = book.worksheet_range("about").unwrap();
+    let said = about
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect::<Vec<_>>()
+        .join(" | ");
+    assert!(
+        said.contains("the first 3 rows (--workbook-rows); keywords.csv has all"),
+        "{said}"
+    );
+    // a bad --ngrams is refused with the range
+    let bad = newslens()
+        .args(["run", "tests/fixtures/small", "--ngrams", "4", "-o"])
+        .arg(out.path().join("x"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&bad.get_output().stderr).into_owned();
+    assert!(err.contains("--ngrams"), "{err}");
+}

@@ -132,6 +132,61 @@ fn sharded_map_and_reduce_equal_run() {
     assert_same_output(&run_out, &piped);
 }
 
+/// The table options travel in the stream's header: a map asked for opt-in tables, fewer
+/// n-grams and every phrase in corpus_terms gives, reduced as Parquet, the output of `run`
+/// with the same options.
+#[test]
+fn table_options_travel_from_map_to_reduce() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let feed = feed(dir);
+    let shown = feed.display().to_string();
+    let opts = [
+        "--tables",
+        "terms,kwic,collocations",
+        "--ngrams",
+        "2",
+        "--corpus-terms-min-docs",
+        "1",
+        "--keyword-methods",
+        "combined,rake",
+    ];
+    let run_out = dir.join("run");
+    newslens()
+        .args(["run", &shown, "-q", "--format", "parquet", "-o"])
+        .arg(&run_out)
+        .args(opts)
+        .assert()
+        .code(1);
+    let map = newslens()
+        .args(["map", "-j1", "--path", &shown])
+        .args(opts)
+        .write_stdin(fs::read(&feed).unwrap())
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let header = String::from_utf8_lossy(&map);
+    let header = header.lines().next().unwrap();
+    assert!(
+        header.contains("newslens-map/2")
+            && header.contains("\"tables\":[\"terms\",\"kwic\",\"collocations\"]"),
+        "{header}"
+    );
+    let reduced = dir.join("reduced");
+    newslens()
+        .args(["reduce", "-q", "--format", "parquet", "-o"])
+        .arg(&reduced)
+        .write_stdin(map)
+        .assert()
+        .code(1);
+    assert_same_output(&run_out, &reduced);
+    for f in ["terms.parquet", "kwic.parquet", "collocations.parquet"] {
+        assert!(reduced.join(f).is_file(), "{f}");
+    }
+}
+
 /// The files of `inputs` as `newslens map --files` envelopes, as the Spark driver sends them:
 /// sorted, hidden entries left out, `id` = input folder name + path inside it.
 fn envelopes(inputs: &[&str]) -> Vec<String> {
