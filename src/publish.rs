@@ -279,10 +279,11 @@ impl Staging {
     /// Swaps the staging and output folders; false when this file system cannot.
     fn swap(&self, files: &[&str]) -> io::Result<bool> {
         // carry the user's files (and our lock) over by hard links; give up on sub-folders
+        let ours = output_files();
         for e in fs::read_dir(&self.out)?.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             if files.contains(&name.as_str())
-                || output_files().contains(&name.as_str())
+                || ours.contains(&name.as_str())
                 || name.starts_with(STAGING_PREFIX)
             {
                 continue;
