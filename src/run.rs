@@ -867,6 +867,11 @@ impl Output {
             reports.insert(0, book);
         }
         files_written.extend(reports.iter().map(|r| r.name));
+        // a table is written as CSV, and then as Parquet with --format parquet: the files
+        // published are those of the format asked for
+        for f in files_written.iter_mut() {
+            *f = staging.published_name(f);
+        }
         // with the overlap, the workbook's time after the last table (the rest is in write)
         let report_time = t_write.elapsed().saturating_sub(write_time);
 
@@ -884,12 +889,6 @@ impl Output {
         summary.files = files_written.clone();
         summary.output = cfg.output.clone();
         summary.diagnostics = diagnostics;
-        // a table is written as CSV, and then as Parquet with --format parquet: the files
-        // published are those of the format asked for
-        for f in summary.files.iter_mut() {
-            *f = staging.published_name(f);
-        }
-        let files_written = summary.files.clone();
         let rows: Vec<(&str, u64)> = staging
             .finished()
             .into_iter()
