@@ -159,6 +159,114 @@ impl Rng {
     }
 }
 
+/// The feature id of template `t` with value hash `h` (never 0): the taggers' features are
+/// 32-bit hashes of (template, value).
+#[inline]
+pub fn feature_id(t: u32, h: u64) -> u32 {
+    let f = (crate::ner::features::mix(
+        h ^ (((t as u64) << 56) | (t as u64).wrapping_mul(0x2545_f491_4f6c_dd1d)),
+    ) >> 32) as u32;
+    if f == 0 { 1 } else { f }
+}
+
+/// Combines two value hashes into one (order matters).
+#[inline]
+pub fn pair(a: u64, b: u64) -> u64 {
+    crate::ner::features::mix(a.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ b)
+}
+
+/// The weights of an averaged perceptron (Collins 2002) being trained over `N` tags, with
+/// their running sums for averaging; [`Trainer::averaged`] quantizes them into the stored form.
+#[derive(Default)]
+pub struct Trainer<const N: usize> {
+    index: rustc_hash::FxHashMap<u32, u32>,
+    ids: Vec<u32>,
+    w: Vec<f32>,
+    u: Vec<f32>,
+    /// The update counter (one step per decision seen).
+    pub c: f32,
+}
+
+impl<const N: usize> Trainer<N> {
+    /// An empty trainer.
+    pub fn new() -> Self {
+        Trainer {
+            index: Default::default(),
+            ids: Vec::new(),
+            w: Vec::new(),
+            u: Vec::new(),
+            c: 1.0,
+        }
+    }
+
+    /// Summed current weights per tag of features `feats`.
+    pub fn scores(&self, feats: &[u32]) -> [f32; N] {
+        let mut row = [0f32; N];
+        for f in feats {
+            if let Some(&k) = self.index.get(f) {
+                let base = k as usize * N;
+                for (r, w) in row.iter_mut().zip(&self.w[base..base + N]) {
+                    *r += w;
+                }
+            }
+        }
+        row
+    }
+
+    /// Moves the weights of `feats` towards `gold` and away from `pred` (no-op when equal).
+    pub fn update(&mut self, feats: &[u32], gold: usize, pred: usize) {
+        if gold == pred {
+            return;
+        }
+        let c = self.c;
+        for &f in feats {
+            let next = self.ids.len() as u32;
+            let k = *self.index.entry(f).or_insert(next);
+            if k == next {
+                self.ids.push(f);
+                self.w.extend([0.0; N]);
+                self.u.extend([0.0; N]);
+            }
+            let base = k as usize * N;
+            self.w[base + gold] += 1.0;
+            self.u[base + gold] += c;
+            self.w[base + pred] -= 1.0;
+            self.u[base + pred] -= c;
+        }
+    }
+
+    /// Counts one decision (the clock of the averaging).
+    pub fn tick(&mut self) {
+        self.c += 1.0;
+    }
+
+    /// The averaged weights, quantized to `i16` under one scale: (scale, weights).
+    pub fn averaged(&self) -> (f32, SparseWeights) {
+        let c = self.c;
+        let avg: Vec<f32> = self.w.iter().zip(&self.u).map(|(w, u)| w - u / c).collect();
+        let max = avg.iter().fold(0f32, |m, x| m.max(x.abs()));
+        let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
+        let features = self
+            .ids
+            .iter()
+            .enumerate()
+            .filter_map(|(k, &id)| {
+                let entries: Vec<Entry> = (0..N)
+                    .filter_map(|t| {
+                        let v = (avg[k * N + t] / scale).round() as i32;
+                        (v != 0).then_some(Entry {
+                            tag: t as u8,
+                            weight: v.clamp(-32767, 32767) as i16,
+                        })
+                    })
+                    .collect();
+                (!entries.is_empty()).then_some((id, entries))
+            })
+            .collect();
+        (scale, SparseWeights::new(features))
+    }
+}
+
 /// The weights of a trained tagger, by feature id.
 #[derive(Clone, Debug, Default)]
 pub struct SparseWeights {

@@ -33,6 +33,7 @@
 
 use super::clusters::{Classes, LEVELS, fold_digits};
 use super::tokens::{HAN_BEGIN, HAN_INSIDE, NerToken};
+use crate::perceptron::pair;
 use crate::segment::TokenKind;
 use crate::segment::simplified::simplified;
 use rustc_hash::FxHashMap;
@@ -62,12 +63,8 @@ pub fn hash_bytes(b: &[u8]) -> u64 {
     mix(h)
 }
 
-#[inline]
-fn pair(a: u64, b: u64) -> u64 {
-    mix(a.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ b)
-}
-
-/// The feature id of template `t` with value hash `h` (never 0).
+/// The feature id of template `t` with value hash `h` (never 0); its own mixing constant, not
+/// [`crate::perceptron::feature_id`]'s, which the NER models were trained with.
 #[inline]
 fn feat(t: u32, h: u64) -> u32 {
     let f = (mix(h ^ (((t as u64) << 56) | ((t as u64) * 0x1234_5678_9abc))) >> 32) as u32;

@@ -20,8 +20,10 @@
 
 pub mod train;
 
-use crate::ner::features::{hash_bytes, mix};
-use crate::perceptron::{Entry, Header, ModelError, Reader, SparseWeights, bundled};
+use crate::ner::features::hash_bytes;
+use crate::perceptron::{
+    Entry, Header, ModelError, Reader, SparseWeights, bundled, feature_id as feat, pair,
+};
 use crate::segment::Segmentation;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
@@ -501,19 +503,6 @@ impl Word {
             number: w.chars().any(|c| c.is_numeric()) && !w.chars().any(char::is_alphabetic),
         }
     }
-}
-
-/// The feature id of template `t` with value hash `h` (never 0).
-#[inline]
-fn feat(t: u32, h: u64) -> u32 {
-    let f = (mix(h ^ (((t as u64) << 56) | (t as u64).wrapping_mul(0x2545_f491_4f6c_dd1d))) >> 32)
-        as u32;
-    if f == 0 { 1 } else { f }
-}
-
-#[inline]
-fn pair(a: u64, b: u64) -> u64 {
-    mix(a.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ b)
 }
 
 const BOS: u64 = 0x5b5f_4253_5f5d;

@@ -10,7 +10,7 @@
 //! Deterministic for a fixed seed (the only randomness is the sentence order).
 
 use super::{Model, N_TAGS, Word, features, tag_number};
-use crate::perceptron::{Entry, Rng, SparseWeights};
+use crate::perceptron::{Rng, Trainer};
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
@@ -100,76 +100,6 @@ fn prepare(sentences: &[&GoldSentence]) -> Vec<Prepared> {
         .collect()
 }
 
-/// The weights being trained, with their running sums for averaging.
-#[derive(Default)]
-struct Weights {
-    index: FxHashMap<u32, u32>,
-    ids: Vec<u32>,
-    w: Vec<f32>,
-    u: Vec<f32>,
-}
-
-impl Weights {
-    fn scores(&self, feats: &[u32]) -> [f32; N_TAGS] {
-        let mut row = [0f32; N_TAGS];
-        for f in feats {
-            if let Some(&k) = self.index.get(f) {
-                let base = k as usize * N_TAGS;
-                for (r, w) in row.iter_mut().zip(&self.w[base..base + N_TAGS]) {
-                    *r += w;
-                }
-            }
-        }
-        row
-    }
-
-    fn update(&mut self, feats: &[u32], gold: usize, pred: usize, c: f32) {
-        for &f in feats {
-            let next = self.ids.len() as u32;
-            let k = *self.index.entry(f).or_insert(next);
-            if k == next {
-                self.ids.push(f);
-                self.w.extend([0.0; N_TAGS]);
-                self.u.extend([0.0; N_TAGS]);
-            }
-            let base = k as usize * N_TAGS;
-            self.w[base + gold] += 1.0;
-            self.u[base + gold] += c;
-            self.w[base + pred] -= 1.0;
-            self.u[base + pred] -= c;
-        }
-    }
-
-    /// The averaged weights as a model.
-    fn model(&self, lang: &str, c: f32) -> Model {
-        let avg: Vec<f32> = self.w.iter().zip(&self.u).map(|(w, u)| w - u / c).collect();
-        let max = avg.iter().fold(0f32, |m, x| m.max(x.abs()));
-        let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
-        let features = self
-            .ids
-            .iter()
-            .enumerate()
-            .filter_map(|(k, &id)| {
-                let entries: Vec<Entry> = (0..N_TAGS)
-                    .filter_map(|t| {
-                        let v = (avg[k * N_TAGS + t] / scale).round() as i32;
-                        (v != 0).then_some(Entry {
-                            tag: t as u8,
-                            weight: v.clamp(-32767, 32767) as i16,
-                        })
-                    })
-                    .collect();
-                (!entries.is_empty()).then_some((id, entries))
-            })
-            .collect();
-        Model {
-            lang: lang.to_string(),
-            scale,
-            weights: SparseWeights::new(features),
-        }
-    }
-}
-
 /// Trains on `train` for `epochs` passes; gives the model after each pass (averaged).
 fn passes(
     lang: &str,
@@ -178,10 +108,9 @@ fn passes(
     seed: u64,
     mut each: impl FnMut(u32, Model),
 ) {
-    let mut wt = Weights::default();
+    let mut wt = Trainer::<N_TAGS>::new();
     let mut rng = Rng::new(seed);
     let mut order: Vec<usize> = (0..train.len()).collect();
-    let mut c: f32 = 1.0;
     let mut feats = Vec::with_capacity(24);
     let mut tags: Vec<u8> = Vec::new();
     for epoch in 1..=epochs {
@@ -193,14 +122,20 @@ fn passes(
                 features(&s.words, i, &tags, &mut feats);
                 let pred = super::best_of(&wt.scores(&feats)) as usize;
                 let gold = s.gold[i] as usize;
-                if pred != gold {
-                    wt.update(&feats, gold, pred, c);
-                }
+                wt.update(&feats, gold, pred);
                 tags.push(pred as u8);
-                c += 1.0;
+                wt.tick();
             }
         }
-        each(epoch, wt.model(lang, c));
+        let (scale, weights) = wt.averaged();
+        each(
+            epoch,
+            Model {
+                lang: lang.to_string(),
+                scale,
+                weights,
+            },
+        );
     }
 }
 
