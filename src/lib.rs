@@ -16,6 +16,7 @@ pub mod perceptron;
 pub mod pipeline;
 pub mod pos;
 pub mod publish;
+pub mod quotes;
 pub mod report;
 pub mod run;
 pub mod schema;

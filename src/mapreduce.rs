@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// The `format` of a map stream's header: changes whenever a record's meaning does.
-pub const FORMAT: &str = "newslens-map/2";
+pub const FORMAT: &str = "newslens-map/3";
 
 /// What `newslens map` reads.
 #[derive(Clone, Debug)]
@@ -176,7 +176,7 @@ type TermRecord = (u8, String, u32, u64, Vec<(String, u32)>);
 
 /// One entity of a `doc` record: name, label, mentions, first start, aliases, identifier ("" when
 /// not linked).
-type EntityRecord = (String, String, u32, u64, Vec<String>, String);
+type EntityRecord = (String, String, u32, u64, Vec<String>, String, u32, u32);
 
 /// One document's record: what [`Mapped`] holds, in plain JSON types.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -210,15 +210,17 @@ struct DocRecord {
     token_rows: String,
     mention_rows: String,
     entity_rows: String,
-    /// `[name, label, mentions, first_start, [alias, ...]]`.
+    quote_rows: String,
+    /// `[name, label, mentions, first_start, [alias, ...], id, quotes, words_quoted]`.
     entities: Vec<EntityRecord>,
     ner_model: bool,
     kwic: String,
     pair_stems: Vec<String>,
     pairs: Vec<(u32, u32, u32)>,
     text: String,
-    /// Nanoseconds per stage: language, segment, lexicon, terms, keywords, ner, rows, compare.
-    times: [u64; 9],
+    /// Nanoseconds per stage: language, segment, lexicon, terms, pos, keywords, ner, rows,
+    /// compare, quotes.
+    times: [u64; 10],
 }
 
 /// One line of a map stream.
@@ -362,6 +364,7 @@ impl DocRecord {
             token_rows,
             mention_rows,
             entity_rows,
+            quote_rows,
             entities,
             ner_model,
             compare,
@@ -378,6 +381,7 @@ impl DocRecord {
             times.ner,
             times.rows,
             times.compare,
+            times.quotes,
         ]
         .map(|d| d.as_nanos() as u64);
         Ok(DocRecord {
@@ -411,6 +415,7 @@ impl DocRecord {
             token_rows: utf8(token_rows, "token")?,
             mention_rows: utf8(mention_rows, "mention")?,
             entity_rows: utf8(entity_rows, "entity")?,
+            quote_rows: utf8(quote_rows, "quote")?,
             entities: entities
                 .into_iter()
                 .map(|e| {
@@ -421,6 +426,8 @@ impl DocRecord {
                         e.first_start,
                         e.aliases,
                         e.id.unwrap_or_default(),
+                        e.quotes,
+                        e.words_quoted,
                     )
                 })
                 .collect(),
@@ -457,7 +464,8 @@ impl DocRecord {
             });
         }
         let mut entities = Vec::with_capacity(self.entities.len());
-        for (name, label, mentions, first_start, aliases, id) in self.entities {
+        for (name, label, mentions, first_start, aliases, id, quotes, words_quoted) in self.entities
+        {
             let label =
                 static_label(&label).ok_or_else(|| format!("unknown entity label {label:?}"))?;
             entities.push(DocEntity {
@@ -467,6 +475,8 @@ impl DocRecord {
                 aliases,
                 first_start,
                 id: (!id.is_empty()).then_some(id),
+                quotes,
+                words_quoted,
             });
         }
         let keywords = base64_decode(&self.keywords).ok_or("keywords are not base64")?;
@@ -511,6 +521,7 @@ impl DocRecord {
                 token_rows: self.token_rows.into_bytes(),
                 mention_rows: self.mention_rows.into_bytes(),
                 entity_rows: self.entity_rows.into_bytes(),
+                quote_rows: self.quote_rows.into_bytes(),
                 entities,
                 ner_model: self.ner_model,
                 compare: crate::compare::DocCompare {
@@ -531,6 +542,7 @@ impl DocRecord {
                     ner: t[6],
                     rows: t[7],
                     compare: t[8],
+                    quotes: t[9],
                 },
             },
             keywords,

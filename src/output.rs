@@ -276,6 +276,47 @@ impl Row for EntityRow<'_> {
     const HEADER: &'static [&'static str] = crate::schema::ENTITIES.header;
 }
 
+/// `quotes.csv`: one row per attribution.
+#[derive(Serialize)]
+pub struct QuoteRow<'a> {
+    pub doc_id: Text<'a>,
+    pub quote_id: u32,
+    pub kind: &'a str,
+    pub content_start: u64,
+    pub content_end: u64,
+    pub content: Text<'a>,
+    pub cue: Text<'a>,
+    pub cue_start: u64,
+    pub cue_end: u64,
+    pub source: Option<Text<'a>>,
+    pub source_start: Option<u64>,
+    pub source_end: Option<u64>,
+    pub entity: Option<Text<'a>>,
+    pub entity_id: Option<Text<'a>>,
+    pub label: Option<&'a str>,
+}
+
+impl Row for QuoteRow<'_> {
+    const HEADER: &'static [&'static str] = crate::schema::QUOTES.header;
+}
+
+/// `corpus_sources.csv`: one row per quoted entity, over the corpus or one group.
+#[derive(Serialize)]
+pub struct CorpusSourceRow<'a> {
+    pub group_by: &'a str,
+    pub group: Text<'a>,
+    pub entity: Text<'a>,
+    pub label: &'a str,
+    pub id: Text<'a>,
+    pub docs: u64,
+    pub quotes: u64,
+    pub words_quoted: u64,
+}
+
+impl Row for CorpusSourceRow<'_> {
+    const HEADER: &'static [&'static str] = crate::schema::CORPUS_SOURCES.header;
+}
+
 /// `corpus_entities.csv`: one row per named entity in the corpus: per identifier where it is
 /// linked (its label the one with the most mentions), else per name and label.
 #[derive(Serialize)]

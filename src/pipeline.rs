@@ -105,6 +105,8 @@ pub struct StageTimes {
     pub keywords: Duration,
     /// Named entities, rules and aliases.
     pub ner: Duration,
+    /// Quotations and attributions.
+    pub quotes: Duration,
     /// Encoding the optional sentence and token rows.
     pub rows: Duration,
     /// KWIC lines and word pairs for the compare tables.
@@ -121,6 +123,7 @@ impl StageTimes {
         self.pos += o.pos;
         self.keywords += o.keywords;
         self.ner += o.ner;
+        self.quotes += o.quotes;
         self.rows += o.rows;
         self.compare += o.compare;
     }
@@ -141,6 +144,10 @@ pub struct DocEntity {
     pub first_start: u64,
     /// Language-independent identifier, if linked.
     pub id: Option<String>,
+    /// Attributions whose source is this entity.
+    pub quotes: u32,
+    /// Words of their content.
+    pub words_quoted: u32,
 }
 
 /// Everything newslens computes from one document alone.
@@ -174,6 +181,8 @@ pub struct Analysis {
     pub mention_rows: Vec<u8>,
     /// `entities.csv` rows, CSV-encoded.
     pub entity_rows: Vec<u8>,
+    /// `quotes.csv` rows, CSV-encoded (empty unless asked for).
+    pub quote_rows: Vec<u8>,
     /// The document's named entities, for the corpus table.
     pub entities: Vec<DocEntity>,
     /// Whether an NER model tagged it (false: rules and gazetteer only).
@@ -236,9 +245,11 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
         }
     });
     let terms = timed(&mut times.terms, || count_terms(&seg, &ann, opts.max_n));
+    let quotes_on =
+        opts.ner && (opts.tables.has(&schema::QUOTES) || opts.tables.has(&schema::CORPUS_SOURCES));
     // parts of speech, where something uses them: each sentence by the model of its language
     let upos = timed(&mut times.pos, || {
-        if !(opts.extract_keywords() || opts.tables.has(&schema::TOKENS)) {
+        if !(opts.extract_keywords() || opts.tables.has(&schema::TOKENS) || quotes_on) {
             return Vec::new();
         }
         let code = lang.code;
@@ -271,6 +282,21 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
     } else {
         DocEntities::default()
     };
+    // who said what: the document's language (its main one, for a mixed document)
+    let quotes = timed(&mut times.quotes, || {
+        if !quotes_on {
+            return Vec::new();
+        }
+        crate::quotes::extract(
+            &text,
+            &seg,
+            lang.code,
+            |i| ann.form(i).lower.as_str(),
+            |i| ann.stem(i),
+            &upos,
+            &ner,
+        )
+    });
     let keywords = timed(&mut times.keywords, || {
         if opts.extract_keywords() {
             let names = crate::keywords::name_spans(&seg, &ner);
@@ -295,6 +321,20 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
     });
     let (mention_rows, entity_rows, starts) =
         timed(&mut times.rows, || encode_ner(&doc.doc_id, &text, &ner));
+    let quote_rows = timed(&mut times.quotes, || {
+        if opts.tables.has(&schema::QUOTES) {
+            encode_quotes(&doc.doc_id, &text, &quotes, &ner)
+        } else {
+            Vec::new()
+        }
+    });
+    let mut voices = vec![(0u32, 0u32); ner.entities.len()];
+    for q in &quotes {
+        if let Some(e) = q.entity {
+            voices[e].0 += 1;
+            voices[e].1 += q.words;
+        }
+    }
     let term_starts = timed(&mut times.terms, || {
         let mut order: Vec<(usize, usize)> = terms
             .terms
@@ -317,13 +357,16 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
         .entities
         .into_iter()
         .zip(starts)
-        .map(|(e, first_start)| DocEntity {
+        .zip(voices)
+        .map(|((e, first_start), (quotes, words_quoted))| DocEntity {
             name: e.name,
             label: e.label,
             mentions: e.mentions,
             aliases: e.aliases,
             first_start,
             id: e.id,
+            quotes,
+            words_quoted,
         })
         .collect();
     let (bytes, chars) = (text.len() as u64, text.chars().count() as u64);
@@ -341,6 +384,7 @@ pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
         token_rows,
         mention_rows,
         entity_rows,
+        quote_rows,
         entities,
         ner_model: ner.model,
         compare,
@@ -448,6 +492,56 @@ fn encode_ner(doc_id: &str, text: &str, ner: &DocEntities) -> (Vec<u8>, Vec<u8>,
     let _ = w.flush();
     drop(w);
     (mentions, entities, starts)
+}
+
+/// `quotes.csv` rows in text order (by content start), offsets in code points.
+fn encode_quotes(
+    doc_id: &str,
+    text: &str,
+    quotes: &[crate::quotes::Attribution],
+    ner: &DocEntities,
+) -> Vec<u8> {
+    if quotes.is_empty() {
+        return Vec::new();
+    }
+    // every offset the rows need, converted in one pass
+    let mut offsets: Vec<usize> = Vec::with_capacity(quotes.len() * 6);
+    for q in quotes {
+        offsets.extend([q.content.start, q.content.end, q.cue.start, q.cue.end]);
+        if let Some(s) = &q.source {
+            offsets.extend([s.start, s.end]);
+        }
+    }
+    offsets.sort_unstable();
+    offsets.dedup();
+    let mut cur = CharCursor::new(text);
+    let chars: Vec<u64> = offsets.iter().map(|&b| cur.at(b)).collect();
+    let at = |b: usize| chars[offsets.binary_search(&b).expect("collected above")];
+    let mut out = Vec::new();
+    let mut w = csv_writer(&mut out);
+    for (k, q) in quotes.iter().enumerate() {
+        let entity = q.entity.map(|e| &ner.entities[e]);
+        let _ = w.serialize(crate::output::QuoteRow {
+            doc_id: Text(doc_id),
+            quote_id: k as u32 + 1,
+            kind: q.kind.as_str(),
+            content_start: at(q.content.start),
+            content_end: at(q.content.end),
+            content: Text(&text[q.content.clone()]),
+            cue: Text(&text[q.cue.clone()]),
+            cue_start: at(q.cue.start),
+            cue_end: at(q.cue.end),
+            source: q.source.clone().map(|s| Text(&text[s])),
+            source_start: q.source.as_ref().map(|s| at(s.start)),
+            source_end: q.source.as_ref().map(|s| at(s.end)),
+            entity: entity.map(|e| Text(&e.name)),
+            entity_id: entity.and_then(|e| e.id.as_deref()).map(Text),
+            label: entity.map(|e| e.label),
+        });
+    }
+    let _ = w.flush();
+    drop(w);
+    out
 }
 
 fn encode_rows(

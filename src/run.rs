@@ -185,10 +185,13 @@ struct DocRecord {
     token_rows: (u64, u64),
     mention_rows: (u64, u64),
     entity_rows: (u64, u64),
+    quote_rows: (u64, u64),
     kwic_rows: (u64, u64),
     text_rows: (u64, u64),
     /// Its named entities for the compare tables: (corpus entity id, mentions, first start).
     entities: Box<[(u32, u32, u64)]>,
+    /// The entities it quotes: (corpus entity id, quotes, words quoted).
+    voices: Box<[(u32, u32, u32)]>,
 }
 
 /// What makes two documents' entities one corpus entity: the same identifier (whatever the
@@ -337,6 +340,7 @@ pub(crate) struct Reducer {
     tokens: Spool,
     mentions: Spool,
     entities: Spool,
+    quotes: Spool,
     kwic: Spool,
     texts: Spool,
     corpus_entities: rustc_hash::FxHashMap<EntityKey, CorpusEntity>,
@@ -367,6 +371,7 @@ impl Reducer {
             tokens: spool("tokens.spool")?,
             mentions: spool("mentions.spool")?,
             entities: spool("entities.spool")?,
+            quotes: spool("quotes.spool")?,
             kwic: spool("kwic.spool")?,
             texts: spool("texts.spool")?,
             corpus_entities: rustc_hash::FxHashMap::default(),
@@ -419,6 +424,7 @@ impl Reducer {
                 &mut a.token_rows,
                 &mut a.mention_rows,
                 &mut a.entity_rows,
+                &mut a.quote_rows,
             ] {
                 *rows = rename_rows(rows, &a.doc.doc_id, &renamed)?;
             }
@@ -447,10 +453,12 @@ impl Reducer {
         let token_rows = self.tokens.append(&a.token_rows)?;
         let mention_rows = self.mentions.append(&a.mention_rows)?;
         let entity_rows = self.entities.append(&a.entity_rows)?;
+        let quote_rows = self.quotes.append(&a.quote_rows)?;
         let kwic_rows = self.kwic.append(&a.compare.kwic)?;
         let text_rows = self.texts.append(a.text.as_bytes())?;
         self.pairs.add(a.lang.code, &a.compare.pairs);
         let mut entities: Vec<(u32, u32, u64)> = Vec::new();
+        let mut voices: Vec<(u32, u32, u32)> = Vec::new();
         for e in a.entities {
             let next = self.corpus_entities.len() as u32;
             let linked = e.id.is_some();
@@ -477,6 +485,15 @@ impl Reducer {
                 c.docs += 1;
             }
             c.mentions += e.mentions as u64;
+            if e.quotes > 0 {
+                match voices.iter_mut().find(|v| v.0 == c.id) {
+                    Some(v) => {
+                        v.1 += e.quotes;
+                        v.2 += e.words_quoted;
+                    }
+                    None => voices.push((c.id, e.quotes, e.words_quoted)),
+                }
+            }
             match c.labels.iter_mut().find(|l| l.0 == e.label) {
                 Some(l) => l.1 += e.mentions as u64,
                 None => c.labels.push((e.label, e.mentions as u64)),
@@ -546,9 +563,11 @@ impl Reducer {
             token_rows,
             mention_rows,
             entity_rows,
+            quote_rows,
             kwic_rows,
             text_rows,
             entities: entities.into_boxed_slice(),
+            voices: voices.into_boxed_slice(),
         });
         Ok(())
     }
@@ -1135,6 +1154,78 @@ fn copy_spool(
     t.finish()
 }
 
+/// The `--group-by` group of a document (None: in no group).
+fn group_of(r: &DocRecord, by: &crate::compare::GroupBy) -> Option<String> {
+    use crate::compare::GroupBy;
+    match by {
+        GroupBy::Field(_) => r.group.as_deref().map(str::to_string),
+        GroupBy::Source => Some(r.source.to_string()),
+        GroupBy::Language => Some(r.lang.to_string()),
+        GroupBy::PublishedMonth => r
+            .published
+            .as_deref()
+            .and_then(|p| p.get(..7))
+            .map(str::to_string),
+    }
+}
+
+/// `corpus_sources.csv`: the quoted entities over the corpus, then per group.
+fn write_corpus_sources(
+    staging: &Staging,
+    records: &[DocRecord],
+    corpus_entities: &rustc_hash::FxHashMap<EntityKey, CorpusEntity>,
+    group_by: Option<&crate::compare::GroupBy>,
+) -> io::Result<&'static str> {
+    let mut by_id: Vec<Option<(&EntityKey, &CorpusEntity)>> = vec![None; corpus_entities.len()];
+    for (k, c) in corpus_entities {
+        by_id[c.id as usize] = Some((k, c));
+    }
+    // (scope 0 corpus / 1 group, group, entity id) -> (docs, quotes, words)
+    type Scope = (u8, String, u32);
+    let mut counts: BTreeMap<Scope, (u64, u64, u64)> = BTreeMap::new();
+    for r in records.iter().filter(|r| !r.voices.is_empty()) {
+        let group = group_by.and_then(|g| group_of(r, g));
+        for &(id, quotes, words) in r.voices.iter() {
+            let scopes =
+                std::iter::once((0u8, String::new())).chain(group.clone().map(|g| (1u8, g)));
+            for (scope, g) in scopes {
+                let c = counts.entry((scope, g, id)).or_default();
+                c.0 += 1;
+                c.1 += quotes as u64;
+                c.2 += words as u64;
+            }
+        }
+    }
+    let mut rows: Vec<(&Scope, &(u64, u64, u64))> = counts.iter().collect();
+    let name = |id: u32| by_id[id as usize].map_or("", |(_, c)| c.name.as_str());
+    rows.sort_by(|a, b| {
+        (a.0.0, &a.0.1)
+            .cmp(&(b.0.0, &b.0.1))
+            .then_with(|| b.1.1.cmp(&a.1.1))
+            .then_with(|| b.1.0.cmp(&a.1.0))
+            .then_with(|| name(a.0.2).cmp(name(b.0.2)))
+            .then_with(|| a.0.2.cmp(&b.0.2))
+    });
+    let by = group_by.map_or("", crate::compare::GroupBy::as_str);
+    let mut t = staging.table(&schema::CORPUS_SOURCES)?;
+    for ((scope, group, id), (docs, quotes, words)) in rows {
+        let Some((key, c)) = by_id[*id as usize] else {
+            continue;
+        };
+        t.row(&crate::output::CorpusSourceRow {
+            group_by: if *scope == 0 { "corpus" } else { by },
+            group: Text(group),
+            entity: Text(&c.name),
+            label: c.label(),
+            id: Text(key_id(key)),
+            docs: *docs,
+            quotes: *quotes,
+            words_quoted: *words,
+        })?;
+    }
+    t.finish()
+}
+
 /// Writes every table into the staging folder; returns the counts and the file names.
 fn write_tables(
     cfg: &RunConfig,
@@ -1157,6 +1248,7 @@ fn write_tables(
         tokens,
         mut mentions,
         mut entities,
+        mut quotes,
         mut kwic,
         mut texts,
         corpus_entities,
@@ -1273,6 +1365,23 @@ fn write_tables(
             })?;
         }
         done(&mut written, t.finish()?);
+        // quotes.csv has a sheet: written before the workbook is told every sheet's table is
+        // there
+        if cfg.pipeline.tables.has(&schema::QUOTES) {
+            let name = copy_spool(staging, &schema::QUOTES, &mut quotes, &records, |r| {
+                (r.quote_rows, None)
+            })?;
+            done(&mut written, name);
+        }
+        if cfg.pipeline.tables.has(&schema::CORPUS_SOURCES) {
+            let name = write_corpus_sources(
+                staging,
+                &records,
+                &corpus_entities,
+                cfg.pipeline.compare.group_by.as_ref(),
+            )?;
+            done(&mut written, name);
+        }
         let n: u64 = no_model.values().sum();
         if n > 0 {
             let langs = no_model
@@ -1529,6 +1638,7 @@ fn run_json(
             "pos": times.pos.as_secs_f64(),
             "keywords": times.keywords.as_secs_f64(),
             "ner": times.ner.as_secs_f64(),
+            "quotes": times.quotes.as_secs_f64(),
             "rows": times.rows.as_secs_f64(),
             "compare": times.compare.as_secs_f64(),
             "merge": merge.as_secs_f64(),

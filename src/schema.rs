@@ -111,6 +111,30 @@ table!(MENTIONS, "mentions", default = true,
              gazetteer; value = ISO date (2023-08-01, 2023-07), 24-hour time, amount and \
              currency (1200000000 USD), percent, amount and unit");
 
+table!(QUOTES, "quotes", default = true,
+    ["doc_id": Text, "quote_id": Int, "kind": Text, "content_start": Int, "content_end": Int,
+     "content": Text, "cue": Text, "cue_start": Int, "cue_end": Int, "source": Text,
+     "source_start": Int, "source_end": Int, "entity": Text, "entity_id": Text, "label": Text],
+    more = None,
+    rows = "who said what: one row per attribution (a quotation or reported speech), by doc_id, \
+            content_start",
+    notes = "kind = direct (in quotation marks), indirect (reported) or mixed; cue = the \
+             reporting words (said, told, according to); source = who, as written (empty when \
+             not found); entity = the article's entity the source names or refers back to (he, \
+             she, the spokesman), empty when none or ambiguous; entity_id and label = its id and \
+             label. English by a trained model; French, German, Spanish, Portuguese, Italian, \
+             Russian, Chinese: direct quotations and 'according to' by rule");
+
+table!(CORPUS_SOURCES, "corpus_sources", default = true,
+    ["group_by": Text, "group": Text, "entity": Text, "label": Text, "id": Text, "docs": Int,
+     "quotes": Int, "words_quoted": Int],
+    more = None,
+    rows = "whose voice is heard: the entities quoted, over the corpus and then per --group-by \
+            group, by quotes (descending), entity",
+    notes = "group_by = corpus (all articles) or the --group-by field (source = per outlet); \
+             docs = articles quoting the entity; words_quoted = words of its quotes' content; \
+             entity and id as in corpus_entities.csv");
+
 table!(KEYWORDS, "keywords", default = true,
     ["doc_id": Text, "method": Text, "rank": Int, "keyword": Text, "score": Float, "count": Int,
      "first_start": Int],
@@ -227,6 +251,8 @@ pub const TABLES: &[&TableDef] = &[
     &ENTITIES,
     &CORPUS_ENTITIES,
     &MENTIONS,
+    &QUOTES,
+    &CORPUS_SOURCES,
     &KEYWORDS,
     &CORPUS_TERMS,
     &COVERAGE,

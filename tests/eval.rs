@@ -333,3 +333,49 @@ fn ner_floors() {
         assert!(f >= floor, "{set}: NER F1 {f} < {floor}\n{out}");
     }
 }
+
+#[test]
+fn quote_floors() {
+    let Some(eval) = shared_eval() else {
+        eprintln!("skipped: ../shared/eval not found (quote attribution is checked in CI)");
+        return;
+    };
+    // PolNeAR development articles (84, US political news of 2016), never trained on: the
+    // model's passes are chosen on every tenth training article. Content F1 (contents
+    // overlapping by half the longer) and content+source F1 (sources overlapping too).
+    let gold = eval.join("quotes/polnear_dev.jsonl");
+    let dir = run_on(&eval, &gold, &[]);
+    let out_dir = dir.path().join("out");
+    let out = python(&[&eval.join("score_quotes.py"), &gold, &out_dir]);
+    let content_f1 = |out: &str| -> f64 {
+        out.lines()
+            .find_map(|l| l.strip_prefix("content: "))
+            .and_then(|l| l.rsplit("F1=").next())
+            .and_then(|f| f.trim().parse().ok())
+            .unwrap_or(0.0)
+    };
+    let (content, source) = (content_f1(&out), figures(&out)["quote_source_f1"]);
+    eprintln!("polnear_dev: content F1 {content}, content+source F1 {source}\n{out}");
+    // per kind: the scorer on the rows of one kind (their precision is that kind's; recall is
+    // over every gold attribution, which has no kind)
+    for kind in ["direct", "indirect", "mixed"] {
+        let sub = dir.path().join(kind);
+        std::fs::create_dir_all(&sub).unwrap();
+        let mut r = csv::Reader::from_path(out_dir.join("quotes.csv")).unwrap();
+        let header = r.headers().unwrap().clone();
+        let kind_col = header.iter().position(|c| c == "kind").unwrap();
+        let mut w = csv::Writer::from_path(sub.join("quotes.csv")).unwrap();
+        w.write_record(&header).unwrap();
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            if &rec[kind_col] == kind {
+                w.write_record(&rec).unwrap();
+            }
+        }
+        w.flush().unwrap();
+        let out = python(&[&eval.join("score_quotes.py"), &gold, &sub]);
+        eprintln!("polnear_dev, {kind} only:\n{out}");
+    }
+    assert!(content >= 0.58, "content F1 {content} < 0.58\n{out}");
+    assert!(source >= 0.52, "content+source F1 {source} < 0.52\n{out}");
+}

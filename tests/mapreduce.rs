@@ -170,7 +170,7 @@ fn table_options_travel_from_map_to_reduce() {
     let header = String::from_utf8_lossy(&map);
     let header = header.lines().next().unwrap();
     assert!(
-        header.contains("newslens-map/2")
+        header.contains("newslens-map/3")
             && header.contains("\"tables\":[\"terms\",\"kwic\",\"collocations\"]"),
         "{header}"
     );

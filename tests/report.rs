@@ -48,6 +48,19 @@ fn fixture(dir: &Path) {
              a2,combined,1,الخارجية,0.7,2,3\na3,combined,1,markets,0.5,1,0\n",
         ),
         (
+            "quotes.csv",
+            "doc_id,quote_id,kind,content_start,content_end,content,cue,cue_start,cue_end,source,\
+             source_start,source_end,entity,entity_id,label\n\
+             a1,1,direct,0,10,\"“Rates stay”\",said,12,16,Ann Lee,17,24,Ann Lee,,PER\n\
+             a3,1,indirect,0,20,markets will fall,said,21,25,<b>Bob</b>,26,36,<b>Bob</b>,,PER\n",
+        ),
+        (
+            "corpus_sources.csv",
+            "group_by,group,entity,label,id,docs,quotes,words_quoted\n\
+             corpus,,Ann Lee,PER,,1,1,2\ncorpus,,<b>Bob</b>,PER,,1,1,3\n\
+             source,daily,<b>Bob</b>,PER,,1,1,3\nsource,wire,Ann Lee,PER,,1,1,2\n",
+        ),
+        (
             "entities.csv",
             "doc_id,entity,label,mentions,first_start,aliases\n\
              2023,Beijing,LOC,3,0,北京\na1,Beijing,LOC,1,5,\na1,Fed,ORG,4,9,Federal Reserve\n\
@@ -151,6 +164,8 @@ fn workbook_has_numbers_as_numbers_and_text_as_text() {
             "keywords",
             "entities",
             "corpus_entities",
+            "quotes",
+            "corpus_sources",
             "coverage",
             "coverage_matrix",
             "similarity",
@@ -184,14 +199,14 @@ fn workbook_has_numbers_as_numbers_and_text_as_text() {
     assert_eq!(text(&m[0][5]), "2023");
     assert_eq!(m[1][6], Data::Float(4.0));
     assert_eq!(text(&sheet(&path, "keyness")[1][1]), "daily");
-    // frozen header, autofilter, heat map, quote prefix (sheet2 = documents, sheet7 = matrix)
+    // frozen header, autofilter, heat map, quote prefix (sheet2 = documents, sheet9 = matrix)
     let xml = part(&path, "xl/worksheets/sheet2.xml");
     assert!(xml.contains(r#"state="frozen""#), "{xml}");
     assert!(xml.contains(r#"<autoFilter ref="A1:P5"/>"#), "{xml}");
     assert!(xml.contains("<cols>"), "column widths: {xml}");
     let styles = part(&path, "xl/styles.xml");
     assert!(styles.contains(r#"quotePrefix="1""#), "{styles}");
-    let xml = part(&path, "xl/worksheets/sheet7.xml");
+    let xml = part(&path, "xl/worksheets/sheet9.xml");
     assert!(
         xml.contains("<colorScale>") && xml.contains(r#"sqref="F2:I4""#),
         "{xml}"
@@ -298,6 +313,9 @@ fn page_shows_every_section_and_escapes_text() {
         "id=\"timeline-items\"",
         "北京 国家安全部",
         "=SUM(A1:A9)",
+        "2 attributions (who said what) in 2 articles (1 direct, 1 indirect)",
+        "&lt;b&gt;Bob&lt;/b&gt;",
+        "source = wire",
     ] {
         assert!(html.contains(needle), "report lacks {needle}");
     }

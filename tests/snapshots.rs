@@ -30,6 +30,8 @@ fn fixture_csv_snapshots() {
         "mentions",
         "entities",
         "corpus_entities",
+        "quotes",
+        "corpus_sources",
         "coverage",
         "coverage_matrix",
         "similarity",

@@ -6,7 +6,8 @@
 //! sources) from `documents.csv`; an entity × document heat map (from `coverage.csv`, else
 //! `entities.csv`); stories (groups of articles linked by similar neighbours, drawn as small
 //! graphs) and each document's nearest neighbours (`similarity.csv`); top keyphrases per
-//! source (`keywords.csv`); keyness per group (`keyness.csv`); top collocations
+//! source (`keywords.csv`); who is quoted most, over the corpus and per group
+//! (`corpus_sources.csv`, `quotes.csv`); keyness per group (`keyness.csv`); top collocations
 //! (`collocations.csv`); and a timeline of documents per day, month or year with the most
 //! mentioned items over time (`timeline.csv`). A table the run did not write makes its section
 //! say "not computed in this run". Large corpora are cut to the top rows of each view, and the
@@ -203,12 +204,13 @@ pub fn render(dir: &Path) -> io::Result<String> {
     let mut body = String::new();
     summary(&mut body, &docs);
     type Draw = fn(&mut String, &Path, &Docs) -> io::Result<()>;
-    let sections: [(&str, &str, Draw); 6] = [
+    let sections: [(&str, &str, Draw); 7] = [
         (
             "coverage",
             "Coverage: who and what each article mentions",
             heat_map,
         ),
+        ("voices", "Voices: who is quoted", |o, d, _| voices(o, d)),
         ("similarity", "Similar articles", neighbours),
         ("keyphrases", "Keyphrases", keyphrases),
         ("keyness", "Keyness: what sets each group apart", keyness),
@@ -240,7 +242,7 @@ pub fn render(dir: &Path) -> io::Result<String> {
 <title>newslens report — {} documents</title>\n<style>{CSS}</style>\n</head>\n<body>\n\
 <header><h1>newslens report</h1><p>{} documents · made from the CSV tables in this folder</p></header>\n\
 <nav><a href=\"#summary\">Summary</a><a href=\"#coverage\">Coverage</a>\
-<a href=\"#similarity\">Similar articles</a><a href=\"#keyphrases\">Keyphrases</a>\
+<a href=\"#voices\">Voices</a><a href=\"#similarity\">Similar articles</a><a href=\"#keyphrases\">Keyphrases</a>\
 <a href=\"#keyness\">Keyness</a><a href=\"#collocations\">Collocations</a>\
 <a href=\"#timeline\">Timeline</a></nav>\n<main>\n{body}</main>\n</body>\n</html>\n",
         docs.list.len(),
@@ -964,6 +966,117 @@ log-likelihood (G²); {} of {} groups, top {} terms each. <code>{file}</code> ha
     Ok(())
 }
 
+/// Who is quoted most, over the corpus and per group (`corpus_sources.csv`), with the kinds of
+/// attribution found (`quotes.csv`).
+fn voices(out: &mut String, dir: &Path) -> io::Result<()> {
+    let file = "corpus_sources.csv";
+    let Some(mut t) = CsvTable::open(dir, file)? else {
+        missing(out, file, "quotes were not extracted");
+        return Ok(());
+    };
+    let [by, group, entity, label, docs, quotes, words] = t.cols(
+        file,
+        [
+            "group_by",
+            "group",
+            "entity",
+            "label",
+            "docs",
+            "quotes",
+            "words_quoted",
+        ],
+    )?;
+    // kinds of attribution, when quotes.csv is there
+    let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
+    let mut quoted_docs = std::collections::HashSet::new();
+    if let Some(mut q) = CsvTable::open(dir, "quotes.csv")? {
+        let [doc, kind] = q.cols("quotes.csv", ["doc_id", "kind"])?;
+        let mut rec = csv::StringRecord::new();
+        while q.next(&mut rec)? {
+            *kinds.entry(cell(&rec, kind).to_string()).or_default() += 1;
+            quoted_docs.insert(cell(&rec, doc).to_string());
+        }
+    }
+    /// (entity, label, docs, quotes, words)
+    type Voice = (String, String, String, u64, String);
+    let mut groups: Vec<((String, String), Vec<Voice>)> = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    let mut n_groups = 0usize;
+    let mut last_key: Option<(String, String)> = None;
+    while t.next(&mut rec)? {
+        let key = (cell(&rec, by).to_string(), cell(&rec, group).to_string());
+        if last_key.as_ref() != Some(&key) {
+            n_groups += 1;
+            last_key = Some(key.clone());
+            if groups.len() <= GROUPS {
+                groups.push((key.clone(), Vec::new()));
+            }
+        }
+        let Some(g) = groups.last_mut().filter(|g| g.0 == key) else {
+            continue;
+        };
+        if g.1.len() < PER_GROUP {
+            g.1.push((
+                cell(&rec, entity).to_string(),
+                cell(&rec, label).to_string(),
+                cell(&rec, docs).to_string(),
+                cell(&rec, quotes).parse().unwrap_or(0),
+                cell(&rec, words).to_string(),
+            ));
+        }
+    }
+    let total: u64 = kinds.values().sum();
+    let kinds_text = kinds
+        .iter()
+        .map(|(k, n)| format!("{} {}", thousands(*n), esc(k)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let _ = writeln!(
+        out,
+        "<p class=\"note\">{} attributions (who said what) in {} articles{}; the people and \
+organisations they were resolved to, by quotes; {} of {} groups, top {} each. <code>quotes.csv</code> \
+has every attribution, <code>{file}</code> every source.</p>\n<div class=\"groups\">",
+        thousands(total),
+        thousands(quoted_docs.len() as u64),
+        if kinds_text.is_empty() {
+            String::new()
+        } else {
+            format!(" ({kinds_text})")
+        },
+        groups.len(),
+        n_groups,
+        PER_GROUP
+    );
+    for ((by, g), voices) in &groups {
+        let name = if by == "corpus" {
+            "all articles".to_string()
+        } else {
+            format!("{by} = {}", short(g, 50))
+        };
+        let max = voices.iter().map(|v| v.3).max().unwrap_or(0) as f64;
+        let _ = write!(
+            out,
+            "<div class=\"group\"><h3 title=\"{}\">{}</h3><table><tr><th>source</th><th>quotes</th><th>articles</th><th>words</th></tr>",
+            esc(g),
+            esc(&name)
+        );
+        for (entity, label, docs, quotes, words) in voices {
+            let _ = write!(
+                out,
+                "<tr><td>{} <span class=\"note\">{}</span></td><td class=\"num\">{}{quotes}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                esc(&short(entity, 60)),
+                esc(label),
+                bar(*quotes as f64, max, 50.0),
+                esc(docs),
+                esc(words)
+            );
+        }
+        out.push_str("</table></div>\n");
+    }
+    out.push_str("</div>\n");
+    Ok(())
+}
+
 fn collocations(out: &mut String, dir: &Path) -> io::Result<()> {
     let file = "collocations.csv";
     let Some(mut t) = CsvTable::open(dir, file)? else {
@@ -1388,7 +1501,7 @@ mod tests {
         let html = render(dir.path()).unwrap();
         assert!(html.contains("<b>0</b><span>documents</span>"));
         assert!(html.contains("No document has a publication date"));
-        assert_eq!(html.matches("Not computed in this run").count(), 5);
+        assert_eq!(html.matches("Not computed in this run").count(), 6);
         std::fs::write(dir.path().join("similarity.csv"), "doc_a,other\nx,y\n").unwrap();
         let html = render(dir.path()).unwrap();
         assert!(html.contains("Could not be drawn: similarity.csv has no column doc_b."));

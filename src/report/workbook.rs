@@ -60,6 +60,8 @@ pub const SHEETS: &[(&str, &str)] = &[
     ("keywords", "keywords.csv"),
     ("entities", "entities.csv"),
     ("corpus_entities", "corpus_entities.csv"),
+    ("quotes", "quotes.csv"),
+    ("corpus_sources", "corpus_sources.csv"),
     ("coverage", "coverage.csv"),
     ("coverage_matrix", "coverage_matrix.csv"),
     ("similarity", "similarity.csv"),
