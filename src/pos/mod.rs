@@ -42,6 +42,8 @@ pub const NO_TAG: u8 = u8::MAX;
 pub const ADJ: u8 = 0;
 /// Adposition (`of`, `de`, `von`).
 pub const ADP: u8 = 1;
+/// Adverb.
+pub const ADV: u8 = 2;
 /// Coordinating conjunction.
 pub const CCONJ: u8 = 4;
 /// Determiner.
@@ -50,6 +52,8 @@ pub const DET: u8 = 5;
 pub const NOUN: u8 = 7;
 /// Numeral.
 pub const NUM: u8 = 8;
+/// Pronoun.
+pub const PRON: u8 = 10;
 /// Proper noun.
 pub const PROPN: u8 = 11;
 /// Verb.

@@ -545,6 +545,36 @@ impl Doc {
             .unwrap_or(false);
         out.push(f(26, pair(t.stem, quoted as u64)));
         out.push(f(27, pair(t.lower, self.lower(ii - 1, range))));
+        // a subject before (a person, organisation, pronoun or noun within four tokens) and a
+        // complement after (the first word or mark within three tokens)
+        let subject = (i.saturating_sub(4).max(range.start)..i)
+            .rev()
+            .find_map(|k| {
+                let x = &self.toks[k];
+                match (x.ent, x.pos) {
+                    (1, _) => Some(1u64),
+                    (2, _) => Some(2),
+                    (_, crate::pos::PRON) => Some(3),
+                    (_, crate::pos::NOUN | crate::pos::PROPN) => Some(4),
+                    _ if x.mark == Mark::Stop => Some(5),
+                    _ => None,
+                }
+            })
+            .unwrap_or(0);
+        out.push(f(60, pair(t.stem, subject)));
+        let complement = (i + 1..(i + 4).min(range.end))
+            .find_map(|k| {
+                let x = &self.toks[k];
+                match x.mark {
+                    Mark::None if x.pos == crate::pos::ADV => None,
+                    Mark::None => Some(pair(x.pos as u64, x.lower)),
+                    Mark::Comma => None,
+                    m => Some(200 + m as u64),
+                }
+            })
+            .unwrap_or(EOS);
+        out.push(f(61, pair(t.stem, complement)));
+        out.push(f(62, pair(subject, complement)));
         out.push(f(
             28,
             pair(
@@ -556,7 +586,7 @@ impl Doc {
 
     /// The tokens the role tagger reads for a cue in paragraph `para`: the sentences before,
     /// of and after the cue, widened to the whole quotations beside and around it, at most
-    /// 150 tokens on each side.
+    /// 400 tokens on each side.
     pub(crate) fn window(&self, ctx: &CueContext, para: &Range<usize>) -> Range<usize> {
         let cue = &ctx.cue;
         let s = ctx.sentence;
@@ -703,7 +733,9 @@ pub(crate) fn between(
 
 impl Doc {
     /// Features of token `i` (outside the cue) for the role tagger of cue `ctx`; `p1`, `p2`
-    /// the tags of the two tokens before it.
+    /// the tags of the two tokens before it. Without `with_cue_constants`, the features that
+    /// depend only on the cue and the side ([`cue_constants`]) are left out: tagging adds
+    /// their weights once per cue and side.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn role_features(
         &self,
@@ -713,6 +745,7 @@ impl Doc {
         btw: Between,
         p1: u8,
         p2: u8,
+        with_cue_constants: bool,
         out: &mut Vec<u32>,
     ) {
         out.clear();
@@ -744,10 +777,10 @@ impl Doc {
         out.push(f(33, pair(side, t.lower)));
         out.push(f(34, pair(side, t.pos as u64)));
         out.push(f(35, pair(side * 16 + b, t.pos as u64)));
-        out.push(f(36, pair(side, ctx.stem)));
+        if with_cue_constants {
+            out.extend(cue_constants(ctx, side));
+        }
         out.push(f(37, pair(pair(side, ctx.stem), t.pos as u64)));
-        out.push(f(38, pair(side, ctx.after)));
-        out.push(f(39, pair(side, ctx.before)));
         out.push(f(40, side * 64 + t.ent as u64 * 4 + b.min(3)));
         out.push(f(41, p1));
         out.push(f(42, pair(p1, side)));
@@ -771,6 +804,15 @@ impl Doc {
         out.push(f(54, pair(side * 16 + q, sd as u64)));
         out.push(f(55, pair(p1, side * 64 + btw.bits() * 8 + q)));
     }
+}
+
+/// The role features that depend only on the cue and the side (0 before it, 2 after it).
+fn cue_constants(ctx: &CueContext, side: u64) -> [u32; 3] {
+    [
+        feature_id(36, pair(side, ctx.stem)),
+        feature_id(38, pair(side, ctx.after)),
+        feature_id(39, pair(side, ctx.before)),
+    ]
 }
 
 /// The tags a role token may take after `p1`.
@@ -845,12 +887,18 @@ pub(crate) fn tag_roles(
 ) -> Vec<u8> {
     let mut tags = Vec::with_capacity(window.len());
     let (mut p1, mut p2) = (START, START);
+    let constants = [0, 2].map(|side| scores::<ROLE_TAGS>(&model.role, &cue_constants(ctx, side)));
     for i in window.clone() {
         let tag = if ctx.cue.contains(&i) {
             CUE
         } else {
-            doc.role_features(i, window, ctx, btw[i - window.start], p1, p2, feats);
-            best_allowed(&scores::<ROLE_TAGS>(&model.role, feats), allowed_roles(p1))
+            doc.role_features(i, window, ctx, btw[i - window.start], p1, p2, false, feats);
+            let mut row = scores::<ROLE_TAGS>(&model.role, feats);
+            let side = (i >= ctx.cue.end) as usize;
+            for (r, c) in row.iter_mut().zip(constants[side]) {
+                *r += c;
+            }
+            best_allowed(&row, allowed_roles(p1))
         };
         tags.push(tag);
         p2 = p1;
@@ -922,6 +970,15 @@ pub(crate) fn assemble(
             content.end = content.end.max(r.end);
         }
     }
+    // a quotation is said whole: a content that starts or ends inside one takes all of it
+    let first = doc.toks[content.start].quote;
+    if first != 0 {
+        content.start = content.start.min(doc.quotes[first as usize - 1].0);
+    }
+    let last = doc.toks[content.end - 1].quote;
+    if last != 0 {
+        content.end = content.end.max(doc.quotes[last as usize - 1].1 + 1);
+    }
     Some((content, source))
 }
 
@@ -984,12 +1041,14 @@ pub(crate) struct TokenAttribution {
 impl TokenAttribution {
     fn bytes(&self, doc: &Doc) -> Attribution {
         let span = |r: &Range<usize>| doc.toks[r.start].start..doc.toks[r.end - 1].end;
-        // a source without the punctuation at its ends (`the MSS,`)
+        // a source without the commas, stops, colons, dashes and quotation marks at its ends
+        // (`the MSS,`)
+        let trim = |k: usize| !matches!(doc.toks[k].mark, Mark::None | Mark::Other);
         let source = self.source.clone().and_then(|mut r| {
-            while !r.is_empty() && doc.toks[r.start].mark != Mark::None {
+            while !r.is_empty() && trim(r.start) {
                 r.start += 1;
             }
-            while !r.is_empty() && doc.toks[r.end - 1].mark != Mark::None {
+            while !r.is_empty() && trim(r.end - 1) {
                 r.end -= 1;
             }
             (!r.is_empty()).then_some(r)

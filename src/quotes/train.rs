@@ -334,6 +334,12 @@ fn margin_spread(model: &Model, data: &[&Prepared]) -> i32 {
 
 /// Scores `model` on prepared articles.
 pub fn evaluate(model: &Model, data: &[&Prepared]) -> Scores {
+    evaluate_showing(model, data, false)
+}
+
+/// [`evaluate`], printing each article's misses when `show` (and `NEWSLENS_QUOTES_DEBUG` kept
+/// the texts).
+fn evaluate_showing(model: &Model, data: &[&Prepared], show: bool) -> Scores {
     let mut s = Scores::default();
     for p in data {
         let mut doc_with = clone_doc(&p.doc);
@@ -342,7 +348,7 @@ pub fn evaluate(model: &Model, data: &[&Prepared]) -> Scores {
         }
         let pred = attributions_by_model(model, &doc_with);
         score(&doc_with, &pred, &p.gold, &mut s);
-        if let Some(text) = &p.debug_text {
+        if let Some(text) = p.debug_text.as_ref().filter(|_| show) {
             debug(text, &doc_with, &pred, &p.gold);
         }
     }
@@ -439,6 +445,7 @@ fn passes(
                                 btw[i - window.start],
                                 p1,
                                 p2,
+                                true,
                                 &mut feats,
                             );
                             let allowed = allowed_roles(p1);
@@ -540,6 +547,7 @@ pub fn train(lang: &str, articles: &[GoldArticle], max_epochs: u32, seed: u64) -
     let (_, a, b) = best;
     // the weak-cue threshold, on the same held-back tenth
     let mut chosen = combine(a, b);
+    evaluate_showing(&chosen, &held, true);
     let spread = margin_spread(&chosen, &held);
     let mut biases = Vec::new();
     for k in 0..=12 {
