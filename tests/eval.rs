@@ -356,8 +356,26 @@ fn quote_floors() {
     };
     let (content, source) = (content_f1(&out), figures(&out)["quote_source_f1"]);
     eprintln!("polnear_dev: content F1 {content}, content+source F1 {source}\n{out}");
-    // per kind: the scorer on the rows of one kind (their precision is that kind's; recall is
-    // over every gold attribution, which has no kind)
+    // per kind: the scorer on the rows of one kind against the gold attributions of that kind
+    // (gold kind by its content's text: direct when it is one quotation from mark to mark,
+    // indirect when it has no quotation mark, else mixed)
+    let gold_text = std::fs::read_to_string(&gold).unwrap();
+    let marks = ['“', '”', '"', '«', '»', '„'];
+    let kind_of = |c: &str| {
+        let t = c.trim_end_matches(|ch: char| ch.is_ascii_punctuation() && ch != '"');
+        let cs: Vec<char> = t.chars().collect();
+        if !cs.iter().any(|ch| marks.contains(ch)) {
+            "indirect"
+        } else if cs.len() >= 2
+            && marks.contains(&cs[0])
+            && marks.contains(&cs[cs.len() - 1])
+            && !cs[1..cs.len() - 1].iter().any(|ch| marks.contains(ch))
+        {
+            "direct"
+        } else {
+            "mixed"
+        }
+    };
     for kind in ["direct", "indirect", "mixed"] {
         let sub = dir.path().join(kind);
         std::fs::create_dir_all(&sub).unwrap();
@@ -373,8 +391,28 @@ fn quote_floors() {
             }
         }
         w.flush().unwrap();
-        let out = python(&[&eval.join("score_quotes.py"), &gold, &sub]);
-        eprintln!("polnear_dev, {kind} only:\n{out}");
+        let mut kept = String::new();
+        for line in gold_text.lines().filter(|l| !l.trim().is_empty()) {
+            let mut doc: serde_json::Value = serde_json::from_str(line).unwrap();
+            let text: Vec<char> = doc["text"].as_str().unwrap().chars().collect();
+            let atts = doc["attributions"].as_array_mut().unwrap();
+            atts.retain(|a| {
+                let parts = a["content"].as_array().cloned().unwrap_or_default();
+                let at = |p: &serde_json::Value, k: &str| p[k].as_u64().unwrap_or(0) as usize;
+                let s = parts.iter().map(|p| at(p, "start")).min().unwrap_or(0);
+                let e = parts.iter().map(|p| at(p, "end")).max().unwrap_or(0);
+                let c: String = text[s.min(text.len())..e.clamp(s, text.len())]
+                    .iter()
+                    .collect();
+                kind_of(&c) == kind
+            });
+            kept += &doc.to_string();
+            kept.push('\n');
+        }
+        let gold_kind = sub.join("gold.jsonl");
+        std::fs::write(&gold_kind, kept).unwrap();
+        let out = python(&[&eval.join("score_quotes.py"), &gold_kind, &sub]);
+        eprintln!("polnear_dev, {kind} (predicted {kind} against gold {kind}):\n{out}");
     }
     assert!(content >= 0.59, "content F1 {content} < 0.59\n{out}");
     assert!(source >= 0.52, "content+source F1 {source} < 0.52\n{out}");
