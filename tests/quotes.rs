@@ -202,6 +202,13 @@ fn languages_without_a_model_find_quotations_and_according_to() {
             "Joe Sternlieb",
         ),
         (
+            "Laut der Polizei ist die Straße seit Montag gesperrt. Es regnete.",
+            "deu",
+            "ist die Straße seit Montag gesperrt.",
+            "Laut",
+            "der Polizei",
+        ),
+        (
             "\"Es un paso importante\", dijo el presidente. Llovía.",
             "spa",
             "\"Es un paso importante\"",

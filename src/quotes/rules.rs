@@ -349,10 +349,16 @@ pub(crate) fn attributions<'s>(
         let Some(start) = source_after(doc, lang, lower_of, cue.end, &para) else {
             continue;
         };
-        let source = start.start..e.max(start.end);
+        // a tagged language's source stops where its noun phrase does (`laut der
+        // US-Statistikbehörde | nur 11 Prozent …`)
+        let end = noun_phrase_end(doc, start.start, e.max(start.end));
+        let source = start.start..end;
         let opens = k == s0 || (k == s0 + 1 && doc.toks[s0].mark != Mark::None);
         let content = if opens {
-            if e >= s1 || doc.toks[e].mark != Mark::Comma {
+            // German puts the verb straight after the phrase (`Laut X ist …`); elsewhere a
+            // comma follows it
+            let e = if lang == "deu" && end < e { end } else { e };
+            if e >= s1 || (doc.toks[e].mark != Mark::Comma && !(lang == "deu" && e == end)) {
                 continue;
             }
             let mut a = e;
@@ -382,6 +388,32 @@ pub(crate) fn attributions<'s>(
     }
     out.sort_by_key(|a| (a.content.start, a.cue.start));
     out
+}
+
+/// Where the noun phrase from `a` ends, before `limit`: determiners, adjectives, nouns, names,
+/// numbers, and an adposition that joins two of them (`le président du conseil`). Without
+/// parts of speech (a language without a tagger), `limit`.
+fn noun_phrase_end(doc: &Doc, a: usize, limit: usize) -> usize {
+    use crate::pos::{ADJ, ADP, DET, NOUN, NUM, PROPN};
+    if doc.toks[a..limit].iter().any(|t| t.pos == u8::MAX) {
+        return limit;
+    }
+    let mut e = a;
+    while e < limit {
+        let p = doc.toks[e].pos;
+        let joins = p == ADP
+            && e > a
+            && doc
+                .toks
+                .get(e + 1)
+                .is_some_and(|n| e + 1 < limit && matches!(n.pos, DET | NOUN | PROPN | ADJ));
+        if matches!(p, DET | ADJ | NOUN | PROPN | NUM) || joins {
+            e += 1;
+        } else {
+            break;
+        }
+    }
+    if e > a { e } else { limit }
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
