@@ -691,6 +691,95 @@ pub fn detect_language(text: &str) -> LangInfo {
     Detector::shared().detect(text)
 }
 
+/// A file's language, as its prior: at least this many of its documents (in one batch) must be
+/// reliably detected ...
+pub const PRIOR_MIN_RELIABLE: usize = 10;
+
+/// ... and at least this share of them in one language.
+pub const PRIOR_MIN_SHARE: f64 = 0.75;
+
+/// The language a file's documents mostly have, for those of them whose own detection is not
+/// reliable: a one-line item (`HANAU .`, `RICHARD MENG`, a football line-up) in a file of
+/// German sentences says next to nothing about its language by itself, and the NER model of
+/// the wrong language misses its names. `items` are the documents of one batch in input order,
+/// each with its file (path), its detected language and its text; the answer holds, per item,
+/// the language it takes instead, where it changes.
+///
+/// A file's prior is the language of at least [`PRIOR_MIN_SHARE`] of its reliably detected
+/// documents in the batch, when there are at least [`PRIOR_MIN_RELIABLE`] of those: a file of
+/// mixed languages has none. It applies only to unreliable detections of texts in the script
+/// the file's language is written in there (a short Cyrillic line in a German file stays
+/// Russian; a text without letters stays `und`). The taken language stays flagged unreliable.
+/// Documents whose language was given (`--lang`, a record's `language`) count as reliable.
+/// The result depends on the batch alone, not on the thread count; `run` and `map` start a
+/// new batch where a multi-record file starts, so both cut a file the same way.
+pub fn file_priors(items: &[(&str, &LangInfo, &str)]) -> Vec<Option<LangInfo>> {
+    let mut out = vec![None; items.len()];
+    // files in order of first appearance, with their items
+    let mut files: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, (path, _, _)) in items.iter().enumerate() {
+        match files.iter_mut().rev().find(|(p, _)| p == path) {
+            Some((_, v)) => v.push(i),
+            None => files.push((path, vec![i])),
+        }
+    }
+    for (_, idx) in files {
+        if idx.len() < PRIOR_MIN_RELIABLE {
+            continue;
+        }
+        let mut votes: Vec<(&'static str, usize)> = Vec::new();
+        let mut reliable = 0usize;
+        for &i in &idx {
+            let l = items[i].1;
+            if l.reliable && l.code != "und" {
+                reliable += 1;
+                match votes.iter_mut().find(|(c, _)| *c == l.code) {
+                    Some((_, n)) => *n += 1,
+                    None => votes.push((l.code, 1)),
+                }
+            }
+        }
+        let Some(&(code, n)) = votes.iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))) else {
+            continue;
+        };
+        if reliable < PRIOR_MIN_RELIABLE || (n as f64) < PRIOR_MIN_SHARE * reliable as f64 {
+            continue;
+        }
+        // the script the language is written in, in this file
+        let mut scripts: Vec<(Script, usize)> = Vec::new();
+        for &i in &idx {
+            let l = items[i].1;
+            if l.reliable
+                && l.code == code
+                && let Some(s) = whatlang::detect_script(prefix(items[i].2, SAMPLE_BYTES))
+            {
+                match scripts.iter_mut().find(|(x, _)| *x == s) {
+                    Some((_, m)) => *m += 1,
+                    None => scripts.push((s, 1)),
+                }
+            }
+        }
+        let Some(&(script, _)) = scripts.iter().max_by_key(|(_, m)| *m) else {
+            continue;
+        };
+        for &i in &idx {
+            let (_, l, text) = items[i];
+            if l.reliable || l.code == code {
+                continue;
+            }
+            if whatlang::detect_script(prefix(text, SAMPLE_BYTES)) != Some(script) {
+                continue;
+            }
+            out[i] = Some(LangInfo {
+                code,
+                confidence: l.confidence,
+                reliable: false,
+            });
+        }
+    }
+    out
+}
+
 /// Chinese, Japanese or Korean by script, when those characters make up most of the letters.
 /// (whatlang counts characters per script, so a Chinese sentence quoting a Latin name is
 /// otherwise read as a Latin-script language.)
@@ -793,6 +882,71 @@ mod tests {
 
     fn check(text: &str, code: &str) {
         assert_eq!(detect_language(text).code, code, "{text:?}");
+    }
+
+    fn sure(code: &'static str) -> LangInfo {
+        LangInfo {
+            code,
+            confidence: 0.9,
+            reliable: true,
+        }
+    }
+
+    fn unsure(code: &'static str) -> LangInfo {
+        LangInfo {
+            code,
+            confidence: 0.2,
+            reliable: false,
+        }
+    }
+
+    #[test]
+    fn a_file_lends_its_language_to_its_unsure_documents() {
+        let de = "Die Regierung hat am Freitag neue Zahlen vorgelegt .";
+        let mut langs: Vec<(LangInfo, &str)> = vec![(sure("deu"), de); 12];
+        langs.push((unsure("eng"), "RICHARD MENG")); // 12
+        langs.push((unsure("rus"), "Москва")); // 13: another script
+        langs.push((LangInfo::UNDETERMINED, "1:0 ( 0:0 )")); // 14: no letters
+        langs.push((sure("nld"), "Dit is een zin .")); // 15: sure of itself
+        let items: Vec<(&str, &LangInfo, &str)> =
+            langs.iter().map(|(l, t)| ("a.jsonl", l, *t)).collect();
+        let got = file_priors(&items);
+        assert_eq!(
+            got[12].as_ref().map(|l| (l.code, l.reliable)),
+            Some(("deu", false))
+        );
+        for (i, g) in got.iter().enumerate() {
+            if i != 12 {
+                assert_eq!(*g, None, "item {i}");
+            }
+        }
+        // the same documents in another file, or too few sure ones: nothing lent
+        let mut other = items.clone();
+        other[12].0 = "b.jsonl";
+        assert!(file_priors(&other).iter().all(Option::is_none));
+        assert!(file_priors(&items[4..]).iter().all(Option::is_none)); // nine sure ones
+    }
+
+    #[test]
+    fn a_file_of_mixed_languages_lends_none() {
+        let mut langs: Vec<LangInfo> = Vec::new();
+        for i in 0..20 {
+            langs.push(sure(if i % 3 == 0 { "eng" } else { "deu" }));
+        }
+        langs.push(unsure("eng"));
+        let items: Vec<(&str, &LangInfo, &str)> =
+            langs.iter().map(|l| ("a.csv", l, "Word Word")).collect();
+        // 13 of 20 German: under three quarters
+        assert!(file_priors(&items).iter().all(Option::is_none));
+        langs[0] = sure("deu");
+        langs[3] = sure("deu");
+        let items: Vec<(&str, &LangInfo, &str)> =
+            langs.iter().map(|l| ("a.csv", l, "Word Word")).collect();
+        // 15 of 20
+        assert_eq!(
+            file_priors(&items)[20].as_ref().map(|l| l.code),
+            Some("deu")
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ use crate::language::LangInfo;
 use crate::pipeline::{Analysis, DocEntity, Options, StageTimes};
 use crate::run::{
     BATCH_BYTES, BATCH_DOCS, Mapped, Output, Progress, RunConfig, RunError, Summary,
-    load_gazetteer, map_batch,
+    load_gazetteer, map_batch, starts_batch,
 };
 use crate::terms::{DocTerm, DocTerms};
 use serde::{Deserialize, Serialize};
@@ -774,6 +774,12 @@ impl<W: Write> Sink<'_, W> {
                 write_line(&mut self.out, &Line::Diag(DiagRecord::of(&d)))
             }
             Item::Doc(doc) => {
+                if starts_batch(&self.batch, &doc)
+                    && let Err(e) = self.flush()
+                {
+                    self.failure = Some(e);
+                    return;
+                }
                 self.batch_bytes += doc.text.len();
                 self.batch.push(doc);
                 if self.batch.len() >= BATCH_DOCS || self.batch_bytes >= BATCH_BYTES {

@@ -202,25 +202,55 @@ fn timed<T>(slot: &mut Duration, f: impl FnOnce() -> T) -> T {
     out
 }
 
+/// The language `doc` is analysed in, before any file prior: given (`--lang`, the record's
+/// `language` field) or detected.
+pub fn first_language(doc: &Document, opts: &Options) -> LangInfo {
+    match given_language(doc, opts) {
+        Some(code) => LangInfo::fixed(code),
+        None => detector(opts).detect(&doc.text),
+    }
+}
+
+fn given_language(doc: &Document, opts: &Options) -> Option<&'static str> {
+    opts.lang
+        .or_else(|| doc.language.as_deref().and_then(parse_code))
+}
+
+fn detector(opts: &Options) -> &Detector {
+    opts.languages
+        .as_ref()
+        .unwrap_or_else(|| Detector::shared())
+}
+
 /// Runs every per-document stage on `doc`.
-pub fn analyze(mut doc: Document, opts: &Options) -> Analysis {
-    let mut times = StageTimes::default();
+pub fn analyze(doc: Document, opts: &Options) -> Analysis {
+    let t0 = Instant::now();
+    let lang = first_language(&doc, opts);
+    analyze_in(doc, opts, lang, t0.elapsed())
+}
+
+/// Runs every per-document stage on `doc` in the language `lang` (from [`first_language`], or
+/// its file's language: [`crate::language::file_priors`]); `detecting` is the time detection
+/// took.
+pub fn analyze_in(
+    mut doc: Document,
+    opts: &Options,
+    lang: LangInfo,
+    detecting: Duration,
+) -> Analysis {
+    let mut times = StageTimes {
+        language: detecting,
+        ..StageTimes::default()
+    };
+    let given = given_language(&doc, opts).is_some();
     let text = std::mem::take(&mut doc.text);
     let (lang, parts, languages) = timed(&mut times.language, || {
-        let given = opts
-            .lang
-            .or_else(|| doc.language.as_deref().and_then(parse_code));
-        let detector = opts
-            .languages
-            .as_ref()
-            .unwrap_or_else(|| Detector::shared());
-        match given {
-            Some(code) => (LangInfo::fixed(code), Vec::new(), format!("{code}:1.00")),
-            None => {
-                let lang = detector.detect(&text);
-                let (parts, shares) = detector.parts_and_shares(&text, &lang);
-                (lang, parts, shares)
-            }
+        if given {
+            let code = lang.code;
+            (lang, Vec::new(), format!("{code}:1.00"))
+        } else {
+            let (parts, shares) = detector(opts).parts_and_shares(&text, &lang);
+            (lang, parts, shares)
         }
     });
     // a document in several languages is segmented and stemmed paragraph by paragraph, each in

@@ -13,11 +13,12 @@
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::input::{self, Document, Item, ReadOptions};
 use crate::keywords::{CorpusView, DocKeywords, Method};
+use crate::language::{LangInfo, file_priors};
 use crate::output::{
     CorpusEntityRow, CorpusTermRow, DiagnosticRow, DocumentRow, KeywordRow, Num, TermRow, Text,
     csv_writer,
 };
-use crate::pipeline::{Analysis, Options, StageTimes, analyze};
+use crate::pipeline::{Analysis, Options, StageTimes, analyze_in, first_language};
 use crate::publish::{PublishError, Staging};
 use crate::schema::{self, TableDef};
 use crate::terms::{CorpusTerms, idf, tf};
@@ -293,7 +294,14 @@ pub(crate) struct Mapped {
     pub keywords: Vec<u8>,
 }
 
-/// The map half of a batch: runs [`analyze`] on every document in parallel on `pool` and
+/// Whether `doc` begins a new batch although `batch` is not full: a multi-record file (JSONL,
+/// CSV) starts its own, so its batches, and the file language they lend unsure documents
+/// ([`file_priors`]), do not depend on the files before it.
+pub(crate) fn starts_batch(batch: &[Document], doc: &Document) -> bool {
+    doc.line.is_some() && batch.last().is_some_and(|last| last.path != doc.path)
+}
+
+/// The map half of a batch: runs [`crate::pipeline::analyze`] on every document in parallel on `pool` and
 /// encodes its keyword candidates; results in the order of `docs`.
 pub(crate) fn map_batch(
     docs: Vec<Document>,
@@ -301,9 +309,26 @@ pub(crate) fn map_batch(
     pool: &rayon::ThreadPool,
 ) -> Vec<Mapped> {
     pool.install(|| {
-        docs.into_par_iter()
+        // languages first, so that a file's documents can lend theirs to the unsure ones
+        let first: Vec<(LangInfo, Duration)> = docs
+            .par_iter()
             .map(|d| {
-                let mut a = analyze(d, opts);
+                let t0 = Instant::now();
+                (first_language(d, opts), t0.elapsed())
+            })
+            .collect();
+        let items: Vec<(&str, &LangInfo, &str)> = docs
+            .iter()
+            .zip(&first)
+            .map(|(d, (l, _))| (d.path.as_str(), l, d.text.as_str()))
+            .collect();
+        let priors = file_priors(&items);
+        drop(items);
+        docs.into_par_iter()
+            .zip(first)
+            .zip(priors)
+            .map(|((d, (lang, took)), prior)| {
+                let mut a = analyze_in(d, opts, prior.unwrap_or(lang), took);
                 let mut keywords = Vec::new();
                 if opts.extract_keywords() {
                     let t0 = Instant::now();
@@ -1006,6 +1031,13 @@ pub fn run(cfg: &RunConfig, progress: &dyn Progress) -> Result<Summary, RunError
                 match item {
                     Item::Diag(d) => out.reducer.diag(d),
                     Item::Doc(doc) => {
+                        if starts_batch(&batch, &doc) {
+                            if let Err(e) = flush(&mut batch, &mut out) {
+                                failure = Some(e);
+                                return;
+                            }
+                            batch_bytes = 0;
+                        }
                         batch_bytes += doc.text.len();
                         file_text += doc.text.len() as u64;
                         batch.push(doc);

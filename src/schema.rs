@@ -83,8 +83,9 @@ table!(DOCUMENTS, "documents", default = true,
     more = None,
     rows = "one row per article, by doc_id",
     notes = "languages = shares of letters per paragraph, largest first (eng:0.86;zho:0.14); each \
-             paragraph is segmented, stopped and stemmed in its own language; line = the \
-             record's line in a JSONL/CSV file");
+             paragraph is segmented, stopped and stemmed in its own language; a record whose \
+             language cannot be told alone (a byline, a dateline) takes its file's, flagged \
+             language_reliable = false; line = the record's line in a JSONL/CSV file");
 
 table!(ENTITIES, "entities", default = true,
     ["doc_id": Text, "entity": Text, "label": Text, "mentions": Int, "first_start": Int,

@@ -1449,3 +1449,62 @@ fn table_options_shape_the_output() {
     let err = String::from_utf8_lossy(&bad.get_output().stderr).into_owned();
     assert!(err.contains("--ngrams"), "{err}");
 }
+
+/// A one-line item whose own language cannot be told (a byline, a dateline) takes the language
+/// of the file it is in, when most of that file is sure of one; the same line alone in its own
+/// file keeps its detection, and a line in another script keeps its own.
+#[test]
+fn a_file_lends_its_language_to_one_line_items() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sentences = [
+        "Die Bundesregierung will die Steuern für Familien im kommenden Jahr senken.",
+        "Der Kanzler sagte am Montag in Berlin, die Lage sei ernst.",
+        "Nach dem Unwetter blieben viele Straßen in Hessen gesperrt.",
+        "Die Polizei sucht nach Zeugen des Überfalls auf eine Tankstelle.",
+        "Im Stadtrat wurde lange über den neuen Haushalt gestritten.",
+        "Die Preise für Heizöl sind in den letzten Wochen stark gestiegen.",
+        "Der Verein hat seinen Trainer nach der dritten Niederlage entlassen.",
+        "Viele Eltern warten noch immer auf einen Platz im Kindergarten.",
+        "Die Gewerkschaft droht mit Streiks, wenn die Verhandlungen scheitern.",
+        "In der Altstadt öffnet am Wochenende wieder der Weihnachtsmarkt.",
+        "Die Zahl der Arbeitslosen ist im November leicht gesunken.",
+        "Der Bürgermeister kündigte an, das Schwimmbad zu sanieren.",
+    ];
+    let mut lines: Vec<String> = sentences
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{{\"id\":\"s{i}\",\"text\":{s:?}}}"))
+        .collect();
+    lines.push(r#"{"id":"byline","text":"RICHARD MENG"}"#.into());
+    lines.push(r#"{"id":"city","text":"Москва"}"#.into());
+    fs::write(tmp.path().join("de.jsonl"), lines.join("\n") + "\n").unwrap();
+    fs::create_dir(tmp.path().join("alone")).unwrap();
+    fs::write(tmp.path().join("alone/byline.txt"), "RICHARD MENG\n").unwrap();
+    let alone = newslens::language::detect_language("RICHARD MENG");
+    assert!(!alone.reliable && alone.code != "deu", "{alone:?}");
+    let mut outputs = Vec::new();
+    for jobs in ["1", "2"] {
+        let out = tmp.path().join(format!("out{jobs}"));
+        newslens()
+            .args(["run", "-q", "-j", jobs, "-o"])
+            .arg(&out)
+            .arg(tmp.path().join("de.jsonl"))
+            .arg(tmp.path().join("alone"))
+            .assert()
+            .success();
+        outputs.push(fs::read(out.join("documents.csv")).unwrap());
+    }
+    assert_eq!(
+        outputs[0], outputs[1],
+        "documents.csv differs between -j1 and -j2"
+    );
+    let docs = rows(&tmp.path().join("out1/documents.csv"));
+    let lang = |id: &str| {
+        let r = docs.iter().find(|r| r["doc_id"] == id).unwrap();
+        (r["language"].clone(), r["language_reliable"].clone())
+    };
+    assert_eq!(lang("s0"), ("deu".to_string(), "true".to_string()));
+    assert_eq!(lang("byline"), ("deu".to_string(), "false".to_string()));
+    assert_eq!(lang("city").0, "rus");
+    assert_eq!(lang("alone/byline").0, alone.code);
+}
