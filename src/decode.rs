@@ -58,6 +58,23 @@ const SIGNATURES: &[(&[u8], &str)] = &[
     (b"\x7FELF", "an executable"),
 ];
 
+/// What binary data `bytes` start like (a PDF, an image, an archive, or a NUL byte where text
+/// has none), or `None` for what may be text. Web pages are checked with it before they are
+/// parsed.
+pub fn binary(bytes: &[u8]) -> Option<String> {
+    if let Some((_, what)) = SIGNATURES.iter().find(|(m, _)| bytes.starts_with(m)) {
+        return Some((*what).to_string());
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return None;
+    }
+    let head = &bytes[..bytes.len().min(SNIFF)];
+    match head.iter().position(|&b| b == 0) {
+        Some(at) if sniff_utf16(head).is_none() => Some(format!("NUL byte at offset {at}")),
+        _ => None,
+    }
+}
+
 /// Decodes one file's bytes. See the module docs for the rules.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if bytes.is_empty() {

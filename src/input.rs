@@ -35,6 +35,8 @@ pub struct Document {
     pub source: String,
     /// Address of the article, when given.
     pub url: Option<String>,
+    /// Byline: the record's `author` field, or what a web page names.
+    pub author: Option<String>,
     /// Language given in the record (`language` field), ISO 639-1 or 639-3.
     pub language: Option<String>,
     /// The value of the record's [`ReadOptions::group_field`], when asked for and present.
@@ -52,6 +54,10 @@ pub enum Format {
     Jsonl,
     /// One article per row, with this delimiter.
     Csv(u8),
+    /// A saved web page (gzipped or not): its article ([`crate::html`]).
+    Html,
+    /// A web archive (gzipped or not): one article per page in it ([`crate::warc`]).
+    Warc,
 }
 
 /// A file found under the inputs.
@@ -151,6 +157,17 @@ fn format_of(path: &Path, delimiter: Option<u8>) -> Option<Format> {
         "jsonl" | "ndjson" => Format::Jsonl,
         "csv" => Format::Csv(delimiter.unwrap_or(0)),
         "tsv" => Format::Csv(delimiter.unwrap_or(b'\t')),
+        "html" | "htm" | "xhtml" => Format::Html,
+        "warc" => Format::Warc,
+        "gz" => {
+            let stem = Path::new(path.file_stem()?);
+            let inner = stem.extension()?.to_str()?.to_ascii_lowercase();
+            match inner.as_str() {
+                "html" | "htm" | "xhtml" => Format::Html,
+                "warc" => Format::Warc,
+                _ => return None,
+            }
+        }
         _ => return None,
     })
 }
@@ -228,7 +245,7 @@ pub fn classify(
     let Some(format) = format_of(path, opts.delimiter) else {
         return Err(unsupported(shown));
     };
-    let id_base = match child_id {
+    let mut id_base = match child_id {
         Some(id) => match id.rfind('.') {
             Some(dot) if dot > id.rfind('/').unwrap_or(0) => id[..dot].to_string(),
             _ => id.to_string(),
@@ -238,6 +255,15 @@ pub fn classify(
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
     };
+    // `page.html.gz` is `page`, `crawl.warc.gz` is `crawl`
+    if matches!(format, Format::Html | Format::Warc)
+        && let Some(dot) = id_base.rfind('.')
+        && dot > id_base.rfind('/').map_or(0, |s| s + 1)
+        && ["html", "htm", "xhtml", "warc"]
+            .contains(&id_base[dot + 1..].to_ascii_lowercase().as_str())
+    {
+        id_base.truncate(dot);
+    }
     Ok(InputFile {
         path: path.to_path_buf(),
         display: shown.to_string(),
@@ -252,7 +278,7 @@ fn unsupported(shown: &str) -> Diagnostic {
     Diagnostic::error(
         shown,
         None,
-        "unsupported file type; newslens reads .txt, .md, .jsonl and .csv (convert it, or move it out of the input folder)",
+        "unsupported file type; newslens reads .txt, .md, .jsonl, .csv, .tsv, .html/.htm and .warc (also gzipped) (convert it, or move it out of the input folder)",
     )
 }
 
@@ -377,7 +403,23 @@ pub fn read(file: &InputFile, opts: &ReadOptions, emit: &mut dyn FnMut(Item)) {
                 ))),
             }
         }
-        Format::Jsonl | Format::Csv(_) => match fs::File::open(&file.path) {
+        Format::Html => {
+            let cap = html_cap(opts.max_doc_bytes);
+            let read = fs::File::open(&file.path).and_then(|f| {
+                let mut bytes = Vec::new();
+                f.take(cap as u64).read_to_end(&mut bytes)?;
+                Ok(bytes)
+            });
+            match read {
+                Ok(bytes) => read_html(file, bytes, opts.max_doc_bytes, emit),
+                Err(e) => emit(Item::Diag(Diagnostic::error(
+                    &file.display,
+                    None,
+                    format!("cannot read: {e}"),
+                ))),
+            }
+        }
+        Format::Jsonl | Format::Csv(_) | Format::Warc => match fs::File::open(&file.path) {
             Ok(f) => read_records(file, f, opts, emit),
             Err(e) => emit(Item::Diag(Diagnostic::error(
                 &file.display,
@@ -399,7 +441,11 @@ pub fn read_records(
     match file.format {
         Format::Jsonl => read_jsonl(file, source, 1, opts, emit),
         Format::Csv(delim) => read_csv(file, source, delim, opts, emit),
-        Format::Text => {}
+        Format::Warc => {
+            let max = opts.max_doc_bytes;
+            crate::warc::read(file, source, max, html_cap(max), emit)
+        }
+        Format::Text | Format::Html => {}
     }
 }
 
@@ -417,7 +463,11 @@ pub fn read_bytes(file: &InputFile, bytes: &[u8], opts: &ReadOptions, emit: &mut
                 emit,
             )
         }
-        Format::Jsonl | Format::Csv(_) => read_records(file, bytes, opts, emit),
+        Format::Html => {
+            let keep = bytes.len().min(html_cap(opts.max_doc_bytes));
+            read_html(file, bytes[..keep].to_vec(), opts.max_doc_bytes, emit)
+        }
+        Format::Jsonl | Format::Csv(_) | Format::Warc => read_records(file, bytes, opts, emit),
     }
 }
 
@@ -431,6 +481,59 @@ pub fn read_jsonl_from(
     emit: &mut dyn FnMut(Item),
 ) {
     read_jsonl(file, source, first_line.max(1), opts, emit)
+}
+
+/// How many bytes of a page (after gunzipping) are read: markup is most of a page, so four
+/// times the longest text.
+fn html_cap(max: usize) -> usize {
+    max.saturating_mul(4)
+}
+
+/// A web page's article as a document: `bytes` are the file's (gzipped or not, at most
+/// [`html_cap`]).
+fn read_html(file: &InputFile, bytes: Vec<u8>, max: usize, emit: &mut dyn FnMut(Item)) {
+    let err = |e: String| Item::Diag(Diagnostic::error(&file.display, None, e));
+    let (bytes, warning) = match crate::html::gunzip(bytes, html_cap(max)) {
+        Ok(b) => b,
+        Err(e) => return emit(err(e)),
+    };
+    if let Some(w) = warning {
+        emit(Item::Diag(Diagnostic::warning(&file.display, None, w)));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return emit(err("empty file".into()));
+    }
+    if let Some(what) = crate::decode::binary(&bytes) {
+        return emit(err(format!(
+            "binary data ({what}), not a web page; file skipped"
+        )));
+    }
+    let page = match crate::html::extract(&bytes, None) {
+        Ok(p) => p,
+        Err(e) => return emit(err(e)),
+    };
+    let mut text = page.text;
+    let len = text.len() as u64;
+    if truncate_text(&mut text, max) {
+        emit(Item::Diag(Diagnostic::warning(
+            &file.display,
+            None,
+            too_long(len, max),
+        )));
+    }
+    emit(Item::Doc(Document {
+        doc_id: file.id_base.clone(),
+        path: file.display.clone(),
+        line: None,
+        title: page.title,
+        published: page.published,
+        source: page.site.unwrap_or_else(|| file.folder.clone()),
+        url: None,
+        author: page.author,
+        language: None,
+        group: None,
+        text,
+    }));
 }
 
 /// `bytes`: the file's first `max + 4` bytes; `len`: its whole length.
@@ -481,6 +584,7 @@ fn read_text(
         published: header.published,
         source: file.folder.clone(),
         url: None,
+        author: None,
         language: None,
         group: None,
         text: decoded.text,
@@ -492,6 +596,9 @@ fn read_text(
 struct Fields {
     id: Option<String>,
     text: Option<String>,
+    /// A web page, read when there is no text ([`crate::html`]).
+    html: Option<String>,
+    author: Option<String>,
     title: Option<String>,
     published: Option<String>,
     source: Option<String>,
@@ -500,15 +607,43 @@ struct Fields {
     group: Option<String>,
 }
 
-fn record_doc(file: &InputFile, line: u64, max: usize, f: Fields, emit: &mut dyn FnMut(Item)) {
-    let Some(mut text) = f.text.filter(|t| !t.trim().is_empty()) else {
-        emit(Item::Diag(Diagnostic::error(
-            &file.display,
-            Some(line),
-            "empty text; record skipped",
-        )));
-        return;
+fn record_doc(file: &InputFile, line: u64, max: usize, mut f: Fields, emit: &mut dyn FnMut(Item)) {
+    let text = f.text.take().filter(|t| !t.trim().is_empty());
+    let html = f.html.take().filter(|t| !t.trim().is_empty());
+    let (mut text, page) = match (text, html) {
+        (Some(text), _) => (text, None),
+        (None, Some(html)) => match crate::html::extract(html.as_bytes(), f.url.as_deref()) {
+            Ok(mut page) => (std::mem::take(&mut page.text), Some(page)),
+            Err(e) => {
+                emit(Item::Diag(Diagnostic::error(
+                    &file.display,
+                    Some(line),
+                    format!("{e}; record skipped"),
+                )));
+                return;
+            }
+        },
+        (None, None) => {
+            emit(Item::Diag(Diagnostic::error(
+                &file.display,
+                Some(line),
+                "empty text; record skipped",
+            )));
+            return;
+        }
     };
+    // what the record says first, then what the page says
+    if let Some(page) = page {
+        let fill = |field: &mut Option<String>, from: Option<String>| {
+            if field.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                *field = from;
+            }
+        };
+        fill(&mut f.title, page.title);
+        fill(&mut f.published, page.published);
+        fill(&mut f.author, page.author);
+        fill(&mut f.source, page.site);
+    }
     let len = text.len() as u64;
     if truncate_text(&mut text, max) {
         emit(Item::Diag(Diagnostic::warning(
@@ -547,6 +682,7 @@ fn record_doc(file: &InputFile, line: u64, max: usize, f: Fields, emit: &mut dyn
         published,
         source: nonempty(f.source).unwrap_or_else(|| file.folder.clone()),
         url: nonempty(f.url),
+        author: nonempty(f.author),
         language: nonempty(f.language),
         group: nonempty(f.group),
         text,
@@ -672,25 +808,31 @@ fn read_jsonl(
             )));
             continue;
         };
-        let text = match obj.get("text") {
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
+        let mut body = |key: &str| match obj.get(key) {
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            None => Ok(None),
+            // a page may be missing where the text is given
+            Some(serde_json::Value::Null) if key == "html" => Ok(None),
             Some(_) => {
                 emit(Item::Diag(Diagnostic::error(
                     &file.display,
                     Some(line),
-                    "field \"text\" is not a string; line skipped",
+                    format!("field {key:?} is not a string; line skipped"),
                 )));
-                continue;
-            }
-            None => {
-                emit(Item::Diag(Diagnostic::error(
-                    &file.display,
-                    Some(line),
-                    "no \"text\" field; line skipped",
-                )));
-                continue;
+                Err(())
             }
         };
+        let (Ok(text), Ok(html)) = (body("text"), body("html")) else {
+            continue;
+        };
+        if text.is_none() && html.is_none() {
+            emit(Item::Diag(Diagnostic::error(
+                &file.display,
+                Some(line),
+                "no \"text\" (or \"html\") field; line skipped",
+            )));
+            continue;
+        }
         let scalar = |key: &str| -> Option<String> {
             match obj.get(key)? {
                 serde_json::Value::String(s) => Some(s.clone()),
@@ -702,6 +844,8 @@ fn read_jsonl(
         let fields = Fields {
             id: scalar("id"),
             text,
+            html,
+            author: scalar("author").or_else(|| scalar("byline")),
             title: scalar("title"),
             published: scalar("published").or_else(|| scalar("date")),
             source: scalar("source"),
@@ -769,17 +913,20 @@ fn read_csv(
     };
     let want = opts.text_column.as_deref().unwrap_or("text").to_lowercase();
     let col = |name: &str| headers.iter().position(|h| h == name);
-    let Some(text_col) = col(&want) else {
+    let text_col = col(&want);
+    let html_col = col("html");
+    if text_col.is_none() && html_col.is_none() {
         emit(Item::Diag(Diagnostic::error(
             &file.display,
             Some(1),
             format!(
-                "no {want:?} column in the header ({}); name the text column with --text-column",
+                "no {want:?} (or \"html\") column in the header ({}); name the text column with --text-column",
                 headers.join(", ")
             ),
         )));
         return;
-    };
+    }
+    let author_col = col("author").or_else(|| col("byline"));
     let (id_col, title_col, url_col, source_col) =
         (col("id"), col("title"), col("url"), col("source"));
     let date_col = col("published").or_else(|| col("date"));
@@ -829,7 +976,9 @@ fn read_csv(
         };
         let fields = Fields {
             id: get(id_col),
-            text: get(Some(text_col)),
+            text: get(text_col),
+            html: get(html_col),
+            author: get(author_col),
             title: get(title_col),
             published: get(date_col),
             source: get(source_col),

@@ -110,6 +110,9 @@ enum OptIn {
     Sentences,
     /// tokens.csv: one row per token (large: about 10 rows per 60 bytes of text)
     Tokens,
+    /// texts.csv: each article's text as analysed (for a web page, what was extracted)
+    #[value(alias = "text")]
+    Texts,
 }
 
 impl OptIn {
@@ -121,6 +124,7 @@ impl OptIn {
             OptIn::Collocations => &schema::COLLOCATIONS,
             OptIn::Sentences => &schema::SENTENCES,
             OptIn::Tokens => &schema::TOKENS,
+            OptIn::Texts => &schema::TEXTS,
         }
     }
 }

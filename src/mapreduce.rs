@@ -188,6 +188,9 @@ struct DocRecord {
     published: Option<String>,
     source: String,
     url: Option<String>,
+    /// Byline (absent in streams of older versions: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    author: Option<String>,
     /// The record's own `language` field.
     given_language: Option<String>,
     group: Option<String>,
@@ -208,6 +211,9 @@ struct DocRecord {
     keywords: String,
     sentence_rows: String,
     token_rows: String,
+    /// The `texts.csv` row (absent in streams of older versions, and when not asked for).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    text_row: String,
     mention_rows: String,
     entity_rows: String,
     quote_rows: String,
@@ -362,6 +368,7 @@ impl DocRecord {
             keywords: _,
             sentence_rows,
             token_rows,
+            text_row,
             mention_rows,
             entity_rows,
             quote_rows,
@@ -392,6 +399,7 @@ impl DocRecord {
             published: doc.published,
             source: doc.source,
             url: doc.url,
+            author: doc.author,
             given_language: doc.language,
             group: doc.group,
             lang: lang.code.to_string(),
@@ -413,6 +421,7 @@ impl DocRecord {
             keywords: base64_encode(&keywords),
             sentence_rows: utf8(sentence_rows, "sentence")?,
             token_rows: utf8(token_rows, "token")?,
+            text_row: utf8(text_row, "text")?,
             mention_rows: utf8(mention_rows, "mention")?,
             entity_rows: utf8(entity_rows, "entity")?,
             quote_rows: utf8(quote_rows, "quote")?,
@@ -496,6 +505,7 @@ impl DocRecord {
                     published: self.published,
                     source: self.source,
                     url: self.url,
+                    author: self.author,
                     language: self.given_language,
                     group: self.group,
                     text: String::new(),
@@ -519,6 +529,7 @@ impl DocRecord {
                 keywords: Default::default(),
                 sentence_rows: self.sentence_rows.into_bytes(),
                 token_rows: self.token_rows.into_bytes(),
+                text_row: self.text_row.into_bytes(),
                 mention_rows: self.mention_rows.into_bytes(),
                 entity_rows: self.entity_rows.into_bytes(),
                 quote_rows: self.quote_rows.into_bytes(),

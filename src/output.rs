@@ -138,6 +138,7 @@ pub struct DocumentRow<'a> {
     pub url: Option<Text<'a>>,
     pub path: Text<'a>,
     pub line: Option<u64>,
+    pub author: Option<Text<'a>>,
 }
 
 impl Row for DocumentRow<'_> {
@@ -239,6 +240,18 @@ pub struct TokenRow<'a> {
 
 impl Row for TokenRow<'_> {
     const HEADER: &'static [&'static str] = crate::schema::TOKENS.header;
+}
+
+/// `texts.csv` (with `--tables texts`): the text every offset refers to.
+#[derive(Serialize)]
+pub struct TextRow<'a> {
+    pub doc_id: Text<'a>,
+    pub title: Option<Text<'a>>,
+    pub text: Text<'a>,
+}
+
+impl Row for TextRow<'_> {
+    const HEADER: &'static [&'static str] = crate::schema::TEXTS.header;
 }
 
 /// `mentions.csv`: one row per mention of a named entity, date, time or amount.
@@ -546,6 +559,7 @@ mod tests {
             url: None,
             path: t,
             line: None,
+            author: None,
         };
         assert_eq!(header_of(&doc), DocumentRow::HEADER);
         let term = TermRow {

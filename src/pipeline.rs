@@ -177,6 +177,8 @@ pub struct Analysis {
     pub sentence_rows: Vec<u8>,
     /// `tokens.csv` rows, CSV-encoded (empty unless asked for).
     pub token_rows: Vec<u8>,
+    /// The `texts.csv` row, CSV-encoded (empty unless asked for).
+    pub text_row: Vec<u8>,
     /// `mentions.csv` rows, CSV-encoded.
     pub mention_rows: Vec<u8>,
     /// `entities.csv` rows, CSV-encoded.
@@ -349,6 +351,20 @@ pub fn analyze_in(
     let (sentence_rows, token_rows) = timed(&mut times.rows, || {
         encode_rows(&doc.doc_id, &text, &seg, &ann, &upos, opts)
     });
+    let text_row = timed(&mut times.rows, || {
+        let mut row = Vec::new();
+        if opts.tables.has(&schema::TEXTS) {
+            let mut w = csv_writer(&mut row);
+            w.serialize(crate::output::TextRow {
+                doc_id: Text(&doc.doc_id),
+                title: doc.title.as_deref().map(Text),
+                text: Text(&text),
+            })
+            .expect("writing to memory");
+            drop(w);
+        }
+        row
+    });
     let (mention_rows, entity_rows, starts) =
         timed(&mut times.rows, || encode_ner(&doc.doc_id, &text, &ner));
     let quote_rows = timed(&mut times.quotes, || {
@@ -412,6 +428,7 @@ pub fn analyze_in(
         keywords,
         sentence_rows,
         token_rows,
+        text_row,
         mention_rows,
         entity_rows,
         quote_rows,

@@ -184,6 +184,7 @@ struct DocRecord {
     keywords: (u64, u64),
     sentence_rows: (u64, u64),
     token_rows: (u64, u64),
+    text_row: (u64, u64),
     mention_rows: (u64, u64),
     entity_rows: (u64, u64),
     quote_rows: (u64, u64),
@@ -363,6 +364,8 @@ pub(crate) struct Reducer {
     keywords: Spool,
     sentences: Spool,
     tokens: Spool,
+    /// `texts.csv` rows.
+    article_texts: Spool,
     mentions: Spool,
     entities: Spool,
     quotes: Spool,
@@ -394,6 +397,7 @@ impl Reducer {
             keywords: spool("keywords.spool")?,
             sentences: spool("sentences.spool")?,
             tokens: spool("tokens.spool")?,
+            article_texts: spool("texts-table.spool")?,
             mentions: spool("mentions.spool")?,
             entities: spool("entities.spool")?,
             quotes: spool("quotes.spool")?,
@@ -447,6 +451,7 @@ impl Reducer {
             for rows in [
                 &mut a.sentence_rows,
                 &mut a.token_rows,
+                &mut a.text_row,
                 &mut a.mention_rows,
                 &mut a.entity_rows,
                 &mut a.quote_rows,
@@ -476,6 +481,7 @@ impl Reducer {
         let keywords = self.keywords.append(keywords)?;
         let sentence_rows = self.sentences.append(&a.sentence_rows)?;
         let token_rows = self.tokens.append(&a.token_rows)?;
+        let text_row = self.article_texts.append(&a.text_row)?;
         let mention_rows = self.mentions.append(&a.mention_rows)?;
         let entity_rows = self.entities.append(&a.entity_rows)?;
         let quote_rows = self.quotes.append(&a.quote_rows)?;
@@ -561,6 +567,7 @@ impl Reducer {
             url: a.doc.url.as_deref().map(Text),
             path: Text(&a.doc.path),
             line: a.doc.line,
+            author: a.doc.author.as_deref().map(Text),
         })
         .map_err(io::Error::other)?;
         w.flush()?;
@@ -586,6 +593,7 @@ impl Reducer {
             keywords,
             sentence_rows,
             token_rows,
+            text_row,
             mention_rows,
             entity_rows,
             quote_rows,
@@ -1278,6 +1286,7 @@ fn write_tables(
         mut keywords,
         sentences,
         tokens,
+        article_texts,
         mut mentions,
         mut entities,
         mut quotes,
@@ -1503,14 +1512,20 @@ fn write_tables(
         done(&mut written, name);
     }
 
-    for (def, mut spool) in [(&schema::SENTENCES, sentences), (&schema::TOKENS, tokens)] {
+    // sentence and token rows are one line each; a text row is one row of many lines
+    type Rows = fn(&DocRecord) -> ((u64, u64), Option<u64>);
+    let per_doc: [(&TableDef, Spool, Rows); 3] = [
+        (&schema::SENTENCES, sentences, |r| (r.sentence_rows, None)),
+        (&schema::TOKENS, tokens, |r| (r.token_rows, None)),
+        (&schema::TEXTS, article_texts, |r| {
+            (r.text_row, Some(u64::from(r.text_row.1 > 0)))
+        }),
+    ];
+    for (def, mut spool, rows) in per_doc {
         if !cfg.pipeline.tables.has(def) {
             continue;
         }
-        let which = def.name == schema::SENTENCES.name;
-        let name = copy_spool(staging, def, &mut spool, &records, |r| {
-            (if which { r.sentence_rows } else { r.token_rows }, None)
-        })?;
+        let name = copy_spool(staging, def, &mut spool, &records, rows)?;
         done(&mut written, name);
     }
 

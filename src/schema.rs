@@ -79,7 +79,7 @@ table!(DOCUMENTS, "documents", default = true,
     ["doc_id": Text, "source": Text, "title": Text, "published": Text, "language": Text,
      "language_confidence": Float, "chars": Int, "sentences": Int, "tokens": Int, "words": Int,
      "unique_terms": Int, "language_reliable": Bool, "languages": Text, "url": Text, "path": Text,
-     "line": Int],
+     "line": Int, "author": Text],
     more = None,
     rows = "one row per article, by doc_id",
     notes = "languages = shares of letters per paragraph, largest first (eng:0.86;zho:0.14); each \
@@ -246,6 +246,13 @@ table!(TOKENS, "tokens", default = false,
     notes = "kind = word, number, punct, symbol, url, email, handle, hashtag; upos = Universal POS tag (empty \
              where the language has no POS model)");
 
+table!(TEXTS, "texts", default = false,
+    ["doc_id": Text, "title": Text, "text": Text],
+    more = None,
+    rows = "one row per article, by doc_id: the text as analysed",
+    notes = "for a web page, the article extracted from it; every offset in the other tables \
+             (start, end) is a code-point offset into this text");
+
 /// Every table, in the order of the contract (defaults first).
 pub const TABLES: &[&TableDef] = &[
     &DOCUMENTS,
@@ -267,6 +274,7 @@ pub const TABLES: &[&TableDef] = &[
     &COLLOCATIONS,
     &SENTENCES,
     &TOKENS,
+    &TEXTS,
 ];
 
 /// The table named `name` (`terms`, or its file name `terms.csv`).
@@ -503,7 +511,14 @@ mod tests {
         assert_eq!(s.opt_in(), vec!["kwic"]);
         assert_eq!(
             Selection::all().opt_in(),
-            vec!["terms", "kwic", "collocations", "sentences", "tokens"]
+            vec![
+                "terms",
+                "kwic",
+                "collocations",
+                "sentences",
+                "tokens",
+                "texts"
+            ]
         );
         assert_eq!(find("terms.csv").map(|t| t.name), Some("terms"));
         assert_eq!(by_file("kwic.parquet").map(|t| t.name), Some("kwic"));

@@ -1508,3 +1508,325 @@ fn a_file_lends_its_language_to_one_line_items() {
     assert_eq!(lang("city").0, "rus");
     assert_eq!(lang("alone/byline").0, alone.code);
 }
+
+/// A saved web page as it comes (`.html`, `.htm`, gzipped or not), or a JSONL/CSV record with
+/// an `html` field: the article's text with its title, date, author and site; the page's menus,
+/// banner and footer are not in it. Pages that cannot be read are diagnostics, never a crash.
+#[test]
+fn web_pages_are_read_as_their_articles() {
+    use std::io::Write;
+    let page = |site: &str, title: &str, author: &str, body: &str| {
+        format!(
+            r#"<!DOCTYPE html><html><head><title>{title} | {site}</title>
+<meta property="og:site_name" content="{site}">
+<meta property="og:title" content="{title}">
+<meta property="article:published_time" content="2024-03-01T08:00:00Z">
+<meta name="author" content="{author}"></head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World news</a></li></ul></nav>
+<div class="cookie-banner">We use cookies to improve your experience. Accept all cookies?</div>
+<article><h1>{title}</h1>{body}</article>
+<footer>Copyright {site}. All rights reserved. Privacy policy.</footer></body></html>"#
+        )
+    };
+    let floods = page(
+        "Daily Planet",
+        "Floods close roads across the valley",
+        "Lois Lane",
+        "<p>Heavy rain on Thursday flooded the main roads of the valley, and the regional \
+         council closed three bridges as the river rose to its highest level in forty years.</p>\
+         <p>\"We have never seen the water this high,\" said Maria Keller, who has run the \
+         bakery on the river bank since 1985. Emergency crews evacuated two hundred residents \
+         overnight from the lower streets of Riverton.</p>",
+    );
+    let strike = page(
+        "Morning Herald",
+        "Dockers strike over pay",
+        "Clark Kent",
+        "<p>Dock workers in Rotterdam walked out on Monday after talks with the port operators \
+         broke down, leaving more than forty ships waiting to unload at anchor.</p>\
+         <p>The union said its members had not had a pay rise in three years, while the \
+         operators said the demands would cost them more than a hundred million euros.</p>",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("pages");
+    fs::create_dir(&dir).unwrap();
+    fs::write(dir.join("floods.html"), &floods).unwrap();
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(strike.as_bytes()).unwrap();
+    let gz = z.finish().unwrap();
+    fs::write(dir.join("strike.htm.gz"), &gz).unwrap();
+    // broken: cut gzip (read as far as it goes), nothing in the middle, a PDF, hostile nesting
+    fs::write(dir.join("cut.html.gz"), &gz[..gz.len() / 2]).unwrap();
+    fs::write(
+        dir.join("empty.html"),
+        "<html><body><script>x()</script></body></html>",
+    )
+    .unwrap();
+    fs::write(dir.join("report.html"), b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").unwrap();
+    fs::write(dir.join("deep.html"), "<div>".repeat(50_000) + "deep").unwrap();
+    let record = serde_json::json!({"id": "rec1", "html": strike, "source": "Wire desk"});
+    fs::write(
+        tmp.path().join("records.jsonl"),
+        format!("{record}\n{{\"id\": \"rec2\", \"html\": \"<p></p>\"}}\n"),
+    )
+    .unwrap();
+    let mut w = csv::Writer::from_path(tmp.path().join("rows.csv")).unwrap();
+    w.write_record(["id", "title", "html"]).unwrap();
+    w.write_record(["row1", "My own title", floods.as_str()])
+        .unwrap();
+    w.flush().unwrap();
+    drop(w);
+    let out = tmp.path().join("out");
+    newslens()
+        .args(["run", "-q", "--tables", "texts", "-o"])
+        .arg(&out)
+        .arg(&dir)
+        .arg(tmp.path().join("records.jsonl"))
+        .arg(tmp.path().join("rows.csv"))
+        .assert()
+        .code(1);
+    let docs = rows(&out.join("documents.csv"));
+    let doc = |id: &str| {
+        docs.iter()
+            .find(|r| r["doc_id"] == id)
+            .unwrap_or_else(|| panic!("no {id} in {docs:?}"))
+    };
+    let floods_doc = doc("pages/floods");
+    assert_eq!(floods_doc["title"], "Floods close roads across the valley");
+    assert_eq!(floods_doc["published"], "2024-03-01");
+    assert_eq!(floods_doc["author"], "Lois Lane");
+    assert_eq!(floods_doc["source"], "Daily Planet");
+    assert_eq!(doc("pages/strike")["source"], "Morning Herald");
+    // what the record says comes first
+    assert_eq!(doc("rec1")["source"], "Wire desk");
+    assert_eq!(doc("rec1")["author"], "Clark Kent");
+    assert_eq!(doc("row1")["title"], "My own title");
+    assert_eq!(doc("row1")["author"], "Lois Lane");
+    let texts = rows(&out.join("texts.csv"));
+    assert_eq!(texts.len(), docs.len());
+    for t in &texts {
+        for junk in ["cookies", "Copyright", "World news", "<p>", "Privacy"] {
+            assert!(
+                !t["text"].contains(junk),
+                "{junk} in {}: {}",
+                t["doc_id"],
+                t["text"]
+            );
+        }
+    }
+    let text_of = |id: &str| &texts.iter().find(|r| r["doc_id"] == id).unwrap()["text"];
+    assert!(text_of("pages/floods").contains("Maria Keller, who has run the bakery"));
+    // mention offsets slice the text texts.csv holds
+    let mentions = rows(&out.join("mentions.csv"));
+    let keller = mentions
+        .iter()
+        .find(|m| m["doc_id"] == "pages/floods" && m["text"] == "Maria Keller")
+        .expect("Maria Keller found as a mention");
+    let chars: Vec<char> = text_of("pages/floods").chars().collect();
+    let (s, e): (usize, usize) = (
+        keller["start"].parse().unwrap(),
+        keller["end"].parse().unwrap(),
+    );
+    assert_eq!(chars[s..e].iter().collect::<String>(), "Maria Keller");
+
+    let diags = fs::read_to_string(out.join("diagnostics.csv")).unwrap();
+    for (file, why) in [
+        ("empty.html", "no article text"),
+        ("report.html", "a PDF document"),
+        ("deep.html", "nested 50000 elements deep"),
+        ("records.jsonl", "no article text"),
+    ] {
+        assert!(
+            diags.lines().any(|l| l.contains(file) && l.contains(why)),
+            "no diagnostic for {file} ({why}):\n{diags}"
+        );
+    }
+    assert!(
+        diags
+            .lines()
+            .any(|l| l.contains("cut.html.gz") && l.contains("cut short")),
+        "{diags}"
+    );
+}
+
+/// One WARC record, as a web archive writes it.
+fn warc_record(kind: &str, uri: &str, date: &str, content_type: &str, block: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: {date}\r\n\
+         WARC-Record-ID: <urn:uuid:{kind}-{}>\r\nContent-Type: {content_type}\r\n\
+         Content-Length: {}\r\n\r\n",
+        block.len() % 97,
+        block.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(block);
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+fn http(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut h = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    h.extend_from_slice(body);
+    h
+}
+
+fn gz(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(bytes).unwrap();
+    z.finish().unwrap()
+}
+
+/// A web archive written here: its HTML responses are articles (url, host as source, date
+/// from the page or else the record), everything else is a diagnostic, and neither a record
+/// cut short nor a gzip member cut in half stops the run.
+#[test]
+fn web_archives_are_read_record_by_record() {
+    let article = |title: &str, date: Option<&str>, body: &str| {
+        let meta = date
+            .map(|d| format!(r#"<meta property="article:published_time" content="{d}">"#))
+            .unwrap_or_default();
+        format!(
+            "<html><head><title>{title}</title>{meta}</head><body><nav>Home | World | Sport</nav>\
+             <article><h1>{title}</h1><p>{body}</p><p>{body}</p></article>\
+             <footer>Copyright 2024</footer></body></html>"
+        )
+    };
+    let one = article(
+        "Council approves new tram line",
+        Some("2024-05-02T09:30:00Z"),
+        "The city council of Leeds approved a new tram line on Tuesday after a debate that \
+         lasted six hours, and work on the first section is due to begin next spring.",
+    );
+    let two = article(
+        "Harbour reopens after storm",
+        None,
+        "The harbour of Dover reopened on Wednesday morning after a storm closed it for two \
+         days, and ferries to Calais resumed with long queues of lorries at the port gates.",
+    );
+    let date = "2024-05-03T10:00:00Z";
+    let records: Vec<Vec<u8>> = vec![
+        warc_record(
+            "warcinfo",
+            "",
+            date,
+            "application/warc-fields",
+            b"software: test\r\n",
+        ),
+        warc_record(
+            "request",
+            "https://www.example-news.com/tram",
+            date,
+            "application/http; msgtype=request",
+            b"GET /tram HTTP/1.1\r\nHost: www.example-news.com\r\n\r\n",
+        ),
+        warc_record(
+            "response",
+            "https://www.example-news.com/tram",
+            date,
+            "application/http; msgtype=response",
+            &http("200 OK", "text/html; charset=utf-8", one.as_bytes()),
+        ),
+        warc_record(
+            "response",
+            "https://example-news.com/report.pdf",
+            date,
+            "application/http; msgtype=response",
+            &http("200 OK", "application/pdf", b"%PDF-1.7 binary"),
+        ),
+        warc_record(
+            "response",
+            "https://example-news.com/old",
+            date,
+            "application/http; msgtype=response",
+            &http("301 Moved Permanently", "text/html", b""),
+        ),
+        warc_record(
+            "response",
+            "http://harbour.example.org/storm",
+            date,
+            "application/http; msgtype=response",
+            &http("200 OK", "text/html", two.as_bytes()),
+        ),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    fs::create_dir(&dir).unwrap();
+    // one gzip member per record, as crawlers write them
+    let whole: Vec<u8> = records.iter().flat_map(|r| gz(r)).collect();
+    fs::write(dir.join("news.warc.gz"), &whole).unwrap();
+    // plain WARC whose last record is cut short
+    let mut cut: Vec<u8> = records[..3].concat();
+    let last = warc_record(
+        "response",
+        "https://cut.example.com/a",
+        date,
+        "application/http",
+        &http("200 OK", "text/html", two.as_bytes()),
+    );
+    cut.extend_from_slice(&last[..last.len() - 200]);
+    fs::write(dir.join("cut.warc"), &cut).unwrap();
+    // a gzip member cut in half in the middle of the file
+    let mut broken: Vec<u8> = gz(&records[2]);
+    let member = gz(&records[5]);
+    broken.extend_from_slice(&member[..member.len() / 2]);
+    fs::write(dir.join("broken.warc.gz"), &broken).unwrap();
+    fs::write(
+        dir.join("notwarc.warc"),
+        "just some text\nwithout any records\n\n",
+    )
+    .unwrap();
+
+    let out = tmp.path().join("out");
+    newslens()
+        .args(["run", "-q", "--tables", "texts", "-o"])
+        .arg(&out)
+        .arg(&dir)
+        .assert()
+        .code(1);
+    let docs = rows(&out.join("documents.csv"));
+    let ids: Vec<&str> = docs.iter().map(|r| r["doc_id"].as_str()).collect();
+    // the tram page from news.warc.gz, cut.warc and broken.warc.gz (renamed #2, #3), the
+    // harbour page from news.warc.gz
+    assert_eq!(docs.len(), 4, "{ids:?}");
+    let tram = docs
+        .iter()
+        .find(|r| r["doc_id"] == "https://www.example-news.com/tram")
+        .unwrap();
+    assert_eq!(tram["source"], "example-news.com");
+    assert_eq!(tram["url"], "https://www.example-news.com/tram");
+    assert_eq!(tram["published"], "2024-05-02");
+    assert_eq!(tram["title"], "Council approves new tram line");
+    let harbour = docs
+        .iter()
+        .find(|r| r["doc_id"] == "http://harbour.example.org/storm")
+        .unwrap();
+    assert_eq!(harbour["source"], "harbour.example.org");
+    // no date in the page: the record's
+    assert_eq!(harbour["published"], "2024-05-03");
+    let texts = rows(&out.join("texts.csv"));
+    assert!(
+        texts
+            .iter()
+            .all(|t| !t["text"].contains("Copyright") && !t["text"].contains("Sport"))
+    );
+
+    let diags = fs::read_to_string(out.join("diagnostics.csv")).unwrap();
+    for (file, why) in [
+        ("news.warc.gz", "application/pdf, not a web page"),
+        ("news.warc.gz", "HTTP status 301"),
+        ("news.warc.gz", "2 of 6 records are not HTTP responses"),
+        ("cut.warc", "cut short"),
+        ("broken.warc.gz", "damaged"),
+        ("notwarc.warc", "not a WARC file"),
+    ] {
+        assert!(
+            diags.lines().any(|l| l.contains(file) && l.contains(why)),
+            "no diagnostic for {file} ({why}):\n{diags}"
+        );
+    }
+}
