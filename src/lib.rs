@@ -24,3 +24,4 @@ pub mod schema;
 pub mod segment;
 pub mod terms;
 pub mod warc;
+pub mod wire;

@@ -191,6 +191,9 @@ struct DocRecord {
     /// Byline (absent in streams of older versions: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     author: Option<String>,
+    /// The news agency it is signed by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    wire: Option<String>,
     /// The record's own `language` field.
     given_language: Option<String>,
     group: Option<String>,
@@ -358,6 +361,7 @@ impl DocRecord {
         let Analysis {
             doc,
             lang,
+            wire,
             languages,
             bytes,
             chars,
@@ -400,6 +404,7 @@ impl DocRecord {
             source: doc.source,
             url: doc.url,
             author: doc.author,
+            wire: wire.map(str::to_string),
             given_language: doc.language,
             group: doc.group,
             lang: lang.code.to_string(),
@@ -510,6 +515,7 @@ impl DocRecord {
                     group: self.group,
                     text: String::new(),
                 },
+                wire: self.wire.as_deref().and_then(crate::wire::named),
                 lang: LangInfo {
                     code,
                     confidence,

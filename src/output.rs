@@ -139,6 +139,7 @@ pub struct DocumentRow<'a> {
     pub path: Text<'a>,
     pub line: Option<u64>,
     pub author: Option<Text<'a>>,
+    pub wire: Option<&'a str>,
 }
 
 impl Row for DocumentRow<'_> {
@@ -560,6 +561,7 @@ mod tests {
             path: t,
             line: None,
             author: None,
+            wire: None,
         };
         assert_eq!(header_of(&doc), DocumentRow::HEADER);
         let term = TermRow {

@@ -157,6 +157,8 @@ pub struct Analysis {
     pub doc: Document,
     /// Its language.
     pub lang: LangInfo,
+    /// The news agency it is signed by ([`crate::wire`]).
+    pub wire: Option<&'static str>,
     /// Its languages by share of letters, per paragraph (`eng:0.86;zho:0.14`).
     pub languages: String,
     /// Bytes of text.
@@ -418,6 +420,7 @@ pub fn analyze_in(
     let (bytes, chars) = (text.len() as u64, text.chars().count() as u64);
     Analysis {
         lang,
+        wire: crate::wire::detect(&text),
         languages,
         bytes,
         chars,

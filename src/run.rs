@@ -568,6 +568,7 @@ impl Reducer {
             path: Text(&a.doc.path),
             line: a.doc.line,
             author: a.doc.author.as_deref().map(Text),
+            wire: a.wire,
         })
         .map_err(io::Error::other)?;
         w.flush()?;

@@ -79,13 +79,15 @@ table!(DOCUMENTS, "documents", default = true,
     ["doc_id": Text, "source": Text, "title": Text, "published": Text, "language": Text,
      "language_confidence": Float, "chars": Int, "sentences": Int, "tokens": Int, "words": Int,
      "unique_terms": Int, "language_reliable": Bool, "languages": Text, "url": Text, "path": Text,
-     "line": Int, "author": Text],
+     "line": Int, "author": Text, "wire": Text],
     more = None,
     rows = "one row per article, by doc_id",
     notes = "languages = shares of letters per paragraph, largest first (eng:0.86;zho:0.14); each \
              paragraph is segmented, stopped and stemmed in its own language; a record whose \
              language cannot be told alone (a byline, a dateline) takes its file's, flagged \
-             language_reliable = false; line = the record's line in a JSONL/CSV file");
+             language_reliable = false; line = the record's line in a JSONL/CSV file; wire = the news \
+             agency the article is signed by, in its dateline or credit line (AP, Reuters, AFP, \
+             dpa, …), empty when none");
 
 table!(ENTITIES, "entities", default = true,
     ["doc_id": Text, "entity": Text, "label": Text, "mentions": Int, "first_start": Int,

@@ -1830,3 +1830,46 @@ fn web_archives_are_read_record_by_record() {
         );
     }
 }
+
+/// `documents.csv`'s `wire`: the agency an article is signed by in its dateline or credit
+/// line; an article that only cites an agency is not a wire copy.
+#[test]
+fn wire_copies_are_flagged_by_their_agency() {
+    let tmp = tempfile::tempdir().unwrap();
+    let records = [
+        (
+            "ap",
+            "WASHINGTON (AP) — The Senate passed the spending bill late on Thursday, sending it to the president.",
+        ),
+        (
+            "reuters",
+            "Oil prices rose on Friday as supply worries grew.\n\nReporting by Jane Doe; Editing by John Roe",
+        ),
+        (
+            "afp",
+            "PARIS, 3 mai (AFP) - Le gouvernement a annoncé vendredi de nouvelles mesures pour les agriculteurs.",
+        ),
+        (
+            "cites",
+            "The minister told the Associated Press that talks had failed, and Reuters reported the same.",
+        ),
+    ];
+    let body: String = records
+        .iter()
+        .map(|(id, text)| format!("{}\n", serde_json::json!({"id": id, "text": text})))
+        .collect();
+    fs::write(tmp.path().join("feed.jsonl"), body).unwrap();
+    let out = tmp.path().join("out");
+    newslens()
+        .args(["run", "-q", "-o"])
+        .arg(&out)
+        .arg(tmp.path().join("feed.jsonl"))
+        .assert()
+        .success();
+    let docs = rows(&out.join("documents.csv"));
+    let wire = |id: &str| docs.iter().find(|r| r["doc_id"] == id).unwrap()["wire"].clone();
+    assert_eq!(wire("ap"), "AP");
+    assert_eq!(wire("reuters"), "Reuters");
+    assert_eq!(wire("afp"), "AFP");
+    assert_eq!(wire("cites"), "");
+}
