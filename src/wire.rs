@@ -51,7 +51,7 @@ fn agency_of(name: &str) -> Option<&'static str> {
     let name = name.trim();
     AGENCIES
         .iter()
-        .find(|(_, names)| names.iter().any(|n| *n == name))
+        .find(|(_, names)| names.contains(&name))
         .map(|(a, _)| *a)
 }
 
