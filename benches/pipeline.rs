@@ -7,7 +7,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use newslens::input::{self, Document, ReadOptions};
 use newslens::language::{Detector, detect_language};
 use newslens::lexicon::{Lexicon, annotate};
-use newslens::pipeline::{Options, analyze};
+use newslens::pipeline::{Options, analyze, minhash};
 use newslens::segment::segment;
 use newslens::terms::count_terms;
 use std::hint::black_box;
@@ -126,6 +126,33 @@ fn stages(c: &mut Criterion) {
                 .map(|(s, a)| count_terms(black_box(s), a, 3).terms.len())
                 .sum();
             assert_eq!(n, terms);
+        })
+    });
+
+    // near-duplicates: the map's signatures, then the reduce's index (linear, no pairs)
+    let sigs: Vec<Vec<u16>> = segs.iter().zip(&anns).map(|(s, a)| minhash(s, a)).collect();
+    let signed = sigs.iter().filter(|s| !s.is_empty()).count();
+    assert!(signed > 500, "signatures: {signed}");
+    g.bench_function("near-duplicate signature", |b| {
+        b.iter(|| {
+            let n = segs
+                .iter()
+                .zip(&anns)
+                .filter(|(s, a)| !minhash(black_box(s), a).is_empty())
+                .count();
+            assert_eq!(n, signed);
+        })
+    });
+    g.bench_function("near-duplicate index", |b| {
+        b.iter(|| {
+            let mut index = newslens::dedup::Index::new(newslens::dedup::DEFAULT_THRESHOLD);
+            // each document twice: every second one is a copy
+            let copies = sigs
+                .iter()
+                .flat_map(|s| [s, s])
+                .filter(|s| index.add(black_box(s)).is_some())
+                .count();
+            assert_eq!(copies, signed);
         })
     });
 

@@ -2,6 +2,7 @@
 pub mod columnar;
 pub mod compare;
 pub mod decode;
+pub mod dedup;
 pub mod diagnostics;
 pub mod html;
 pub mod input;

@@ -317,6 +317,17 @@ struct TableArgs {
     /// of a JSONL/CSV field of the records (articles without it are in no group).
     #[arg(long, value_name = "GROUP", value_parser = parse_group_by)]
     group_by: Option<GroupBy>,
+    /// Similarity (estimated Jaccard of word 3-shingles, 0 to 1) from which two articles are
+    /// copies of one story: duplicate_of in documents.csv, duplicates.csv.
+    #[arg(long, value_name = "SIM", default_value_t = newslens::dedup::DEFAULT_THRESHOLD,
+          value_parser = parse_threshold)]
+    dup_threshold: f64,
+    /// Count each cluster of copies once: in the corpus counts (df and tf-idf, corpus_terms,
+    /// corpus_entities, corpus_sources, collocations) through the copy read first, in the
+    /// compare tables (coverage, similarity, keyness, timeline, kwic) through its first copy
+    /// (earliest published). Every article keeps its own rows in the other tables.
+    #[arg(long)]
+    dedup: bool,
     /// Least count of a word pair in collocations.csv.
     #[arg(long, value_name = "N", default_value_t = 3)]
     collocation_min: u64,
@@ -391,6 +402,15 @@ fn main() -> ExitCode {
 }
 
 /// The configuration of a run from its options; an error message for a bad one.
+fn parse_threshold(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x <= 1.0 => Ok(x),
+        _ => Err(format!(
+            "{s:?} is not a similarity; use a number above 0 and at most 1, such as 0.8"
+        )),
+    }
+}
+
 fn run_config(
     inputs: Vec<PathBuf>,
     a: &AnalysisArgs,
@@ -507,6 +527,8 @@ fn run_config(
             n => n,
         },
         report: !t.no_report,
+        dup_threshold: t.dup_threshold,
+        dedup: t.dedup,
     })
 }
 
@@ -651,6 +673,25 @@ fn print_summary(s: &Summary) {
         {
             eprintln!("  {d}");
         }
+    }
+    if s.copies > 0 {
+        let by_wire = s
+            .copies_by_wire
+            .iter()
+            .map(|(w, n)| format!("{} {n}", if w.is_empty() { "no agency" } else { w }))
+            .collect::<Vec<_>>()
+            .join(", ");
+        eprintln!(
+            "  {} {} of another ({} {}; {by_wire}) — listed in duplicates.csv",
+            s.copies,
+            if s.copies == 1 {
+                "article is a copy"
+            } else {
+                "articles are copies"
+            },
+            s.clusters,
+            if s.clusters == 1 { "story" } else { "stories" },
+        );
     }
     eprintln!("  wrote {}: {}", s.output.display(), s.files.join(", "));
     // run-wide notes (no path): languages without an NER model, a table not written

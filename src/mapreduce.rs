@@ -194,6 +194,10 @@ struct DocRecord {
     /// The news agency it is signed by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     wire: Option<String>,
+    /// Its MinHash signature, little-endian u16s in base64 (absent in streams of older
+    /// versions, and for a very short text: none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    minhash: String,
     /// The record's own `language` field.
     given_language: Option<String>,
     group: Option<String>,
@@ -362,6 +366,7 @@ impl DocRecord {
             doc,
             lang,
             wire,
+            minhash,
             languages,
             bytes,
             chars,
@@ -405,6 +410,12 @@ impl DocRecord {
             url: doc.url,
             author: doc.author,
             wire: wire.map(str::to_string),
+            minhash: base64_encode(
+                &minhash
+                    .iter()
+                    .flat_map(|v| v.to_le_bytes())
+                    .collect::<Vec<u8>>(),
+            ),
             given_language: doc.language,
             group: doc.group,
             lang: lang.code.to_string(),
@@ -500,6 +511,14 @@ impl DocRecord {
             return Err("a word pair names a stem it does not list".into());
         }
         let t = self.times.map(Duration::from_nanos);
+        let minhash = base64_decode(&self.minhash).ok_or("minhash is not base64")?;
+        if !(minhash.is_empty() || minhash.len() == 2 * crate::dedup::HASHES) {
+            return Err("minhash is not a signature of this version".into());
+        }
+        let minhash = minhash
+            .chunks_exact(2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
         Ok(Mapped {
             analysis: Analysis {
                 doc: Document {
@@ -516,6 +535,7 @@ impl DocRecord {
                     text: String::new(),
                 },
                 wire: self.wire.as_deref().and_then(crate::wire::named),
+                minhash,
                 lang: LangInfo {
                     code,
                     confidence,

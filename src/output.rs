@@ -140,6 +140,8 @@ pub struct DocumentRow<'a> {
     pub line: Option<u64>,
     pub author: Option<Text<'a>>,
     pub wire: Option<&'a str>,
+    /// Filled in when the table is written (the clusters are known only then).
+    pub duplicate_of: Option<Text<'a>>,
 }
 
 impl Row for DocumentRow<'_> {
@@ -194,6 +196,22 @@ pub struct CorpusTermRow<'a> {
 
 impl Row for CorpusTermRow<'_> {
     const HEADER: &'static [&'static str] = crate::schema::CORPUS_TERMS.header;
+}
+
+/// `duplicates.csv`: one row per article in a cluster of copies.
+#[derive(Serialize)]
+pub struct DuplicateRow<'a> {
+    pub cluster: u64,
+    pub doc_id: Text<'a>,
+    pub duplicate_of: Option<Text<'a>>,
+    pub similarity: Num,
+    pub published: Option<&'a str>,
+    pub source: Text<'a>,
+    pub wire: Option<&'a str>,
+}
+
+impl Row for DuplicateRow<'_> {
+    const HEADER: &'static [&'static str] = crate::schema::DUPLICATES.header;
 }
 
 /// `diagnostics.csv`: one row per skipped or repaired input.
@@ -562,8 +580,19 @@ mod tests {
             line: None,
             author: None,
             wire: None,
+            duplicate_of: None,
         };
         assert_eq!(header_of(&doc), DocumentRow::HEADER);
+        let dup = DuplicateRow {
+            cluster: 1,
+            doc_id: t,
+            duplicate_of: Some(t),
+            similarity: n,
+            published: None,
+            source: t,
+            wire: None,
+        };
+        assert_eq!(header_of(&dup), DuplicateRow::HEADER);
         let term = TermRow {
             doc_id: t,
             term: t,

@@ -26,7 +26,7 @@ use crate::ner::gazetteer::Gazetteer;
 use crate::ner::{DocEntities, extract, extract_parts};
 use crate::output::{EntityRow, MentionRow, SentenceRow, Text, TokenRow, csv_writer};
 use crate::schema::{self, Selection};
-use crate::segment::{Segmentation, segment, segment_parts};
+use crate::segment::{Segmentation, TokenKind, segment, segment_parts};
 use crate::terms::{DocTerms, count_terms};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -97,7 +97,7 @@ pub struct StageTimes {
     pub segment: Duration,
     /// Normalization, stopwords and stems.
     pub lexicon: Duration,
-    /// Term counting.
+    /// Term counting, and the near-duplicate signature ([`crate::dedup`]).
     pub terms: Duration,
     /// Parts of speech.
     pub pos: Duration,
@@ -159,6 +159,8 @@ pub struct Analysis {
     pub lang: LangInfo,
     /// The news agency it is signed by ([`crate::wire`]).
     pub wire: Option<&'static str>,
+    /// Its MinHash signature ([`crate::dedup::signature`]; empty for a very short text).
+    pub minhash: Vec<u16>,
     /// Its languages by share of letters, per paragraph (`eng:0.86;zho:0.14`).
     pub languages: String,
     /// Bytes of text.
@@ -279,6 +281,7 @@ pub fn analyze_in(
         }
     });
     let terms = timed(&mut times.terms, || count_terms(&seg, &ann, opts.max_n));
+    let minhash = timed(&mut times.terms, || minhash(&seg, &ann));
     let quotes_on =
         opts.ner && (opts.tables.has(&schema::QUOTES) || opts.tables.has(&schema::CORPUS_SOURCES));
     // parts of speech, where something uses them: each sentence by the model of its language
@@ -421,6 +424,7 @@ pub fn analyze_in(
     Analysis {
         lang,
         wire: crate::wire::detect(&text),
+        minhash,
         languages,
         bytes,
         chars,
@@ -446,6 +450,24 @@ pub fn analyze_in(
         times,
         doc,
     }
+}
+
+/// The near-duplicate signature of a document: its words and numbers (punctuation and
+/// symbols left out) by their lower-cased forms, each distinct form hashed once.
+pub fn minhash(seg: &Segmentation, ann: &Annotated) -> Vec<u16> {
+    let forms: Vec<u64> = ann
+        .forms
+        .iter()
+        .map(|f| crate::dedup::word_hash(&f.lower))
+        .collect();
+    let words: Vec<u64> = seg
+        .tokens
+        .iter()
+        .zip(&ann.token_forms)
+        .filter(|(t, _)| !matches!(t.kind, TokenKind::Punct | TokenKind::Symbol))
+        .map(|(_, &f)| forms[f as usize])
+        .collect();
+    crate::dedup::signature(&words)
 }
 
 /// Converts increasing byte offsets of one text to code-point offsets in one pass.

@@ -67,6 +67,10 @@ pub struct RunConfig {
     pub workbook_rows: u32,
     /// Also write `report.html`, the run at a glance ([`crate::report::html`]).
     pub report: bool,
+    /// The similarity from which two articles are copies ([`crate::dedup`]).
+    pub dup_threshold: f64,
+    /// Count each cluster of copies once in the corpus statistics (`--dedup`).
+    pub dedup: bool,
 }
 
 /// Receives progress; the binary draws a progress bar with it.
@@ -99,6 +103,8 @@ impl RunConfig {
             workbook: true,
             workbook_rows: crate::report::workbook::DEFAULT_ROWS,
             report: true,
+            dup_threshold: crate::dedup::DEFAULT_THRESHOLD,
+            dedup: false,
         }
     }
 }
@@ -120,6 +126,12 @@ pub struct Summary {
     pub input_bytes: u64,
     /// Bytes of document text analysed.
     pub text_bytes: u64,
+    /// Articles that are near-duplicates of an earlier copy (`duplicate_of` set).
+    pub copies: u64,
+    /// Clusters of copies (each with its first copy).
+    pub clusters: u64,
+    /// Copies per news agency of their cluster's first copy (`""`: none detected).
+    pub copies_by_wire: BTreeMap<&'static str, u64>,
     /// Wall-clock seconds.
     pub seconds: f64,
     /// Files published in the output folder.
@@ -194,6 +206,14 @@ struct DocRecord {
     entities: Box<[(u32, u32, u64)]>,
     /// The entities it quotes: (corpus entity id, quotes, words quoted).
     voices: Box<[(u32, u32, u32)]>,
+    /// The news agency it is signed by.
+    wire: Option<&'static str>,
+    /// Its position in input order (in the near-duplicate index).
+    seq: u32,
+    /// Whether it counts: in the reduce, in the corpus statistics (false: `--dedup` and a copy
+    /// of one read earlier); when the tables are written, in the compare tables (false:
+    /// `--dedup` and not its cluster's first copy).
+    counted: bool,
 }
 
 /// What makes two documents' entities one corpus entity: the same identifier (whatever the
@@ -380,11 +400,15 @@ pub(crate) struct Reducer {
     compare: bool,
     times: StageTimes,
     text_bytes: u64,
+    /// Near-duplicate signatures, in input order.
+    dups: crate::dedup::Index,
+    /// Count each cluster of copies once (`--dedup`).
+    dedup: bool,
 }
 
 impl Reducer {
     /// An empty reducer spooling into `staging`.
-    fn new(staging: &Staging, compare: bool) -> io::Result<Reducer> {
+    fn new(staging: &Staging, compare: bool, cfg: &RunConfig) -> io::Result<Reducer> {
         let spool = |name: &str| Spool::create(staging.dir().join(name));
         Ok(Reducer {
             ids: FxHashSet::default(),
@@ -409,6 +433,8 @@ impl Reducer {
             compare,
             times: StageTimes::default(),
             text_bytes: 0,
+            dups: crate::dedup::Index::new(cfg.dup_threshold),
+            dedup: cfg.dedup,
         })
     }
 
@@ -461,7 +487,12 @@ impl Reducer {
             a.doc.doc_id = renamed;
         }
         let keywords = keywords.as_slice();
-        self.corpus.add(a.lang.code, &a.terms);
+        let seq = self.dups.len() as u32;
+        // with --dedup a copy of an earlier document adds nothing to the corpus statistics
+        let counted = !(self.dups.add(&a.minhash).is_some() && self.dedup);
+        if counted {
+            self.corpus.add(a.lang.code, &a.terms);
+        }
         self.times.add(&a.times);
         self.text_bytes += a.bytes;
         let mut lines = Vec::with_capacity(a.terms.terms.len() * 24);
@@ -487,7 +518,9 @@ impl Reducer {
         let quote_rows = self.quotes.append(&a.quote_rows)?;
         let kwic_rows = self.kwic.append(&a.compare.kwic)?;
         let text_rows = self.texts.append(a.text.as_bytes())?;
-        self.pairs.add(a.lang.code, &a.compare.pairs);
+        if counted {
+            self.pairs.add(a.lang.code, &a.compare.pairs);
+        }
         let mut entities: Vec<(u32, u32, u64)> = Vec::new();
         let mut voices: Vec<(u32, u32, u32)> = Vec::new();
         for e in a.entities {
@@ -497,6 +530,21 @@ impl Reducer {
                 Some(id) => EntityKey::Id(id),
                 None => EntityKey::Name(e.name.clone(), e.label),
             };
+            if !counted {
+                // a copy counts nothing; it keeps the entities its story has already brought
+                // in, in case it turns out to be its cluster's first copy (the one the compare
+                // tables keep)
+                if let Some(c) = self.corpus_entities.get(&key) {
+                    match entities.iter_mut().find(|x| x.0 == c.id) {
+                        Some(x) => {
+                            x.1 += e.mentions;
+                            x.2 = x.2.min(e.first_start);
+                        }
+                        None => entities.push((c.id, e.mentions, e.first_start)),
+                    }
+                }
+                continue;
+            }
             let c = self
                 .corpus_entities
                 .entry(key)
@@ -569,6 +617,7 @@ impl Reducer {
             line: a.doc.line,
             author: a.doc.author.as_deref().map(Text),
             wire: a.wire,
+            duplicate_of: None,
         })
         .map_err(io::Error::other)?;
         w.flush()?;
@@ -602,6 +651,9 @@ impl Reducer {
             text_rows,
             entities: entities.into_boxed_slice(),
             voices: voices.into_boxed_slice(),
+            wire: a.wire,
+            seq,
+            counted,
         });
         Ok(())
     }
@@ -615,15 +667,7 @@ fn rename_rows(rows: &[u8], old: &str, new: &str) -> io::Result<Vec<u8>> {
         return Ok(Vec::new());
     }
     let field = |id: &str| -> io::Result<Vec<u8>> {
-        let mut out = Vec::new();
-        let mut w = csv_writer(&mut out);
-        w.write_record([crate::output::guard(id).as_bytes()])
-            .map_err(io::Error::other)?;
-        w.flush()?;
-        drop(w);
-        while out.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            out.pop();
-        }
+        let mut out = csv_field(id)?;
         out.push(b',');
         Ok(out)
     };
@@ -827,8 +871,8 @@ impl Output {
             .num_threads(cfg.jobs)
             .build()
             .map_err(|e| RunError::Threads(e.to_string()))?;
-        let reducer =
-            Reducer::new(&staging, compare).map_err(|e| RunError::Write(cfg.output.clone(), e))?;
+        let reducer = Reducer::new(&staging, compare, cfg)
+            .map_err(|e| RunError::Write(cfg.output.clone(), e))?;
         Ok((
             Output {
                 staging,
@@ -1195,6 +1239,86 @@ fn copy_spool(
     t.finish()
 }
 
+/// One CSV field as the writer writes it (guarded, quoted where needed), without a newline.
+fn csv_field(value: &str) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut w = csv_writer(&mut out);
+    w.write_record([crate::output::guard(value).as_bytes()])
+        .map_err(io::Error::other)?;
+    w.flush()?;
+    drop(w);
+    while out.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        out.pop();
+    }
+    Ok(out)
+}
+
+/// The clusters of copies of `records` (in input order, as added to `index`): for each copy
+/// (by its place in input order), its first copy's doc_id and that copy's news agency; the
+/// rows of `duplicates.csv`; the number of clusters.
+#[allow(clippy::type_complexity)]
+fn duplicates(
+    records: &[DocRecord],
+    index: &mut crate::dedup::Index,
+) -> io::Result<(
+    rustc_hash::FxHashMap<u32, (Box<str>, Option<&'static str>)>,
+    Vec<u8>,
+    u64,
+)> {
+    let roots = index.clusters();
+    let mut members: rustc_hash::FxHashMap<u32, Vec<usize>> = Default::default();
+    for (i, &root) in roots.iter().enumerate() {
+        if root as usize != i || members.contains_key(&root) {
+            members.entry(root).or_default().push(i);
+        }
+    }
+    // a cluster's members: the first copy (earliest published, undated last, then doc_id) first
+    let key = |i: &usize| {
+        let r = &records[*i];
+        (r.published.is_none(), r.published.clone(), r.doc_id.clone())
+    };
+    let mut clusters: Vec<Vec<usize>> = members
+        .into_iter()
+        .map(|(root, mut m)| {
+            m.push(root as usize);
+            m.sort_by_key(key);
+            m.dedup();
+            m
+        })
+        .filter(|m| m.len() > 1)
+        .collect();
+    clusters.sort_by_key(|m| key(&m[0]));
+    let mut copy_of = rustc_hash::FxHashMap::default();
+    let mut rows = Vec::new();
+    let mut w = csv_writer(&mut rows);
+    for (c, m) in clusters.iter().enumerate() {
+        let first = &records[m[0]];
+        for &i in m {
+            let r = &records[i];
+            let is_first = i == m[0];
+            w.serialize(crate::output::DuplicateRow {
+                cluster: c as u64 + 1,
+                doc_id: Text(&r.doc_id),
+                duplicate_of: (!is_first).then_some(Text(&first.doc_id)),
+                similarity: Num(crate::dedup::similarity(
+                    index.signature(r.seq),
+                    index.signature(first.seq),
+                )),
+                published: r.published.as_deref(),
+                source: Text(&r.source),
+                wire: r.wire,
+            })
+            .map_err(io::Error::other)?;
+            if !is_first {
+                copy_of.insert(r.seq, (first.doc_id.clone(), first.wire));
+            }
+        }
+    }
+    w.flush()?;
+    drop(w);
+    Ok((copy_of, rows, clusters.len() as u64))
+}
+
 /// The `--group-by` group of a document (None: in no group).
 fn group_of(r: &DocRecord, by: &crate::compare::GroupBy) -> Option<String> {
     use crate::compare::GroupBy;
@@ -1299,16 +1423,36 @@ fn write_tables(
         compare: _,
         times,
         text_bytes,
+        mut dups,
+        dedup,
     } = reducer;
     // a `_` pattern would keep these alive (unmoved fields drop only when the function
     // returns); the doc_id set holds a string per document, through the compare tables' peak
     drop((ids, sources));
+    // clusters of copies, while the records are in input order (their place in the index)
+    let (copy_of, duplicate_rows, clusters) = duplicates(&records, &mut dups)?;
+    drop(dups);
+    if dedup {
+        // the compare tables keep each cluster's first copy (the corpus counts were made with
+        // the copy read first)
+        for r in &mut records {
+            r.counted = !copy_of.contains_key(&r.seq);
+        }
+    }
     records.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
     let mut summary = Summary {
         documents: records.len() as u64,
         text_bytes,
+        copies: copy_of.len() as u64,
+        clusters,
         ..Summary::default()
     };
+    for (_, wire) in copy_of.values() {
+        *summary
+            .copies_by_wire
+            .entry(wire.unwrap_or(""))
+            .or_default() += 1;
+    }
     let mut written = Vec::new();
     // each table is announced as soon as it is finished (the workbook may be waiting for it)
     let done = |written: &mut Vec<&'static str>, name| {
@@ -1320,10 +1464,32 @@ fn write_tables(
         *summary.languages.entry(r.lang).or_default() += 1;
     }
 
-    let name = copy_spool(staging, &schema::DOCUMENTS, &mut documents, &records, |r| {
-        (r.document_row, Some(1))
-    })?;
-    done(&mut written, name);
+    // documents: each spooled row ends with an empty duplicate_of, filled in here
+    let mut t = staging.table(&schema::DOCUMENTS)?;
+    let mut spool = documents.reader()?;
+    let mut row = Vec::new();
+    for r in &records {
+        let bytes = spool.read(r.document_row)?;
+        match copy_of.get(&r.seq) {
+            Some((first, _)) => {
+                row.clear();
+                row.extend_from_slice(bytes.strip_suffix(b"\n").unwrap_or(bytes));
+                row.extend_from_slice(&csv_field(first)?);
+                row.push(b'\n');
+                t.raw_rows(&row, 1)?;
+            }
+            None => t.raw_rows(bytes, 1)?,
+        }
+    }
+    drop(spool);
+    done(&mut written, t.finish()?);
+    drop(copy_of);
+
+    let mut t = staging.table(&schema::DUPLICATES)?;
+    // a row per copy and one per first copy
+    t.raw_rows(&duplicate_rows, summary.copies + summary.clusters)?;
+    drop(duplicate_rows);
+    done(&mut written, t.finish()?);
 
     let n_docs = corpus.n_docs;
     // keywords: spooled candidates are read in doc_id order, a batch at a time, ranked in
@@ -1349,7 +1515,12 @@ fn write_tables(
                 let (rows, list) = r?;
                 t.raw(&rows)?;
                 if cfg.pipeline.compare.enabled {
-                    doc_keyphrases.push(keyphrases.add_list(rec.lang, &list));
+                    // with --dedup a copy's list does not count (it has no compare rows)
+                    doc_keyphrases.push(if rec.counted {
+                        keyphrases.add_list(rec.lang, &list)
+                    } else {
+                        Vec::new()
+                    });
                 }
             }
         }
@@ -1538,7 +1709,7 @@ fn write_tables(
 
 /// The spools [`crate::compare::write`] reads, by document (in `doc_id` order).
 struct CompareSpools<'a> {
-    records: &'a [DocRecord],
+    records: Vec<&'a DocRecord>,
     terms: SpoolReader,
     kwic: SpoolReader,
     texts: SpoolReader,
@@ -1587,10 +1758,15 @@ fn write_compare(
             mentions: c.mentions,
         });
     }
-    let docs = records
+    // with --dedup, only the copy read first of each cluster
+    let records: Vec<(usize, &DocRecord)> = records
         .iter()
         .enumerate()
-        .map(|(i, r)| Doc {
+        .filter(|(_, r)| r.counted)
+        .collect();
+    let docs = records
+        .iter()
+        .map(|&(i, r)| Doc {
             doc_id: &r.doc_id,
             lang: r.lang,
             source: &r.source,
@@ -1609,7 +1785,7 @@ fn write_compare(
         pairs,
     };
     let mut spools = CompareSpools {
-        records,
+        records: records.into_iter().map(|(_, r)| r).collect(),
         terms,
         kwic,
         texts,
@@ -1666,6 +1842,8 @@ fn run_json(
             "ngrams": cfg.pipeline.ngrams,
             "corpus_terms_min_docs": cfg.pipeline.corpus_terms_min_docs,
             "workbook_rows": cfg.workbook.then_some(cfg.workbook_rows),
+            "dup_threshold": cfg.dup_threshold,
+            "dedup": cfg.dedup,
         },
         "counts": {
             "documents": s.documents,
@@ -1673,6 +1851,8 @@ fn run_json(
             "warnings": s.warnings,
             "input_bytes": s.input_bytes,
             "text_bytes": s.text_bytes,
+            "copies": s.copies,
+            "copy_clusters": s.clusters,
         },
         "languages": s.languages,
         "files": files,

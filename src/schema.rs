@@ -79,7 +79,7 @@ table!(DOCUMENTS, "documents", default = true,
     ["doc_id": Text, "source": Text, "title": Text, "published": Text, "language": Text,
      "language_confidence": Float, "chars": Int, "sentences": Int, "tokens": Int, "words": Int,
      "unique_terms": Int, "language_reliable": Bool, "languages": Text, "url": Text, "path": Text,
-     "line": Int, "author": Text, "wire": Text],
+     "line": Int, "author": Text, "wire": Text, "duplicate_of": Text],
     more = None,
     rows = "one row per article, by doc_id",
     notes = "languages = shares of letters per paragraph, largest first (eng:0.86;zho:0.14); each \
@@ -87,7 +87,21 @@ table!(DOCUMENTS, "documents", default = true,
              language cannot be told alone (a byline, a dateline) takes its file's, flagged \
              language_reliable = false; line = the record's line in a JSONL/CSV file; wire = the news \
              agency the article is signed by, in its dateline or credit line (AP, Reuters, AFP, \
-             dpa, …), empty when none");
+             dpa, …), empty when none; duplicate_of = the doc_id of the first copy of the same \
+             story (earliest published, then doc_id) when this article is a near-duplicate of \
+             it (duplicates.csv), empty otherwise");
+
+table!(DUPLICATES, "duplicates", default = true,
+    ["cluster": Int, "doc_id": Text, "duplicate_of": Text, "similarity": Float,
+     "published": Text, "source": Text, "wire": Text],
+    more = None,
+    rows = "one row per article that has near-duplicates (wire copies, light edits), by cluster, \
+            then the first copy, then published, doc_id",
+    notes = "cluster = 1, 2, … in the order of their first copies (earliest published, then \
+             doc_id; undated articles after dated ones); duplicate_of = the cluster's first copy \
+             (empty on its own row); similarity = estimated Jaccard similarity of the article's \
+             word 3-shingles to the first copy's (MinHash, 96 hashes); copies are articles from \
+             --dup-threshold (default 0.8) on, joined through any copy");
 
 table!(ENTITIES, "entities", default = true,
     ["doc_id": Text, "entity": Text, "label": Text, "mentions": Int, "first_start": Int,
@@ -270,6 +284,7 @@ pub const TABLES: &[&TableDef] = &[
     &SIMILARITY,
     &KEYNESS,
     &TIMELINE,
+    &DUPLICATES,
     &DIAGNOSTICS,
     &TERMS,
     &KWIC,

@@ -1873,3 +1873,109 @@ fn wire_copies_are_flagged_by_their_agency() {
     assert_eq!(wire("afp"), "AFP");
     assert_eq!(wire("cites"), "");
 }
+
+#[test]
+fn near_duplicates_are_clustered_and_can_be_counted_once() {
+    // three copies of one wire story (new headlines, a few words changed, a paragraph cut, a
+    // closing credit) published on three days, read latest first, and a story on the same
+    // topic told anew; with them the bundled corpus, which holds no copies
+    let root = root();
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = root.join("tests/fixtures/copies");
+    let run = |out: &std::path::Path, extra: &[&str]| {
+        newslens()
+            .args(["run", "-o"])
+            .arg(out)
+            .args(extra)
+            .arg(root.join("seeds"))
+            .arg(root.join("corpus"))
+            .arg(&fixture)
+            .assert()
+            .success()
+    };
+    let out = tmp.path().join("out");
+    let assert = run(&out, &[]);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("2 articles are copies of another (1 story; AP 2)"),
+        "{stderr}"
+    );
+    let dups = rows(&out.join("duplicates.csv"));
+    let listed: Vec<(&str, &str, &str)> = dups
+        .iter()
+        .map(|r| {
+            (
+                r["cluster"].as_str(),
+                r["doc_id"].as_str(),
+                r["duplicate_of"].as_str(),
+            )
+        })
+        .collect();
+    // the first copy is the earliest published, whatever the input order
+    assert_eq!(
+        listed,
+        [
+            ("1", "ap-0324", ""),
+            ("1", "tribune-0325", "ap-0324"),
+            ("1", "courier-0326", "ap-0324"),
+        ]
+    );
+    for r in &dups {
+        let sim: f64 = r["similarity"].parse().unwrap();
+        assert!((0.8..=1.0).contains(&sim), "{r:?}");
+        assert_eq!(r["wire"], "AP", "{r:?}");
+    }
+    let docs = rows(&out.join("documents.csv"));
+    assert_eq!(docs.len(), 1649 + 4);
+    let copies: Vec<&str> = docs
+        .iter()
+        .filter(|r| !r["duplicate_of"].is_empty())
+        .map(|r| r["doc_id"].as_str())
+        .collect();
+    assert_eq!(copies, ["courier-0326", "tribune-0325"]);
+    let report = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        report.contains("<h3>Copies</h3>"),
+        "the report counts the copies"
+    );
+    let run_json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run_json["counts"]["copies"], 2);
+
+    // --dedup: the story counts once in the corpus statistics; every article keeps its rows
+    let deduped = tmp.path().join("dedup");
+    run(&deduped, &["--dedup"]);
+    let docs_of = |dir: &std::path::Path, term: &str| -> u64 {
+        rows(&dir.join("corpus_terms.csv"))
+            .iter()
+            .find(|r| r["term"] == term && r["n"] == "1")
+            .map_or(0, |r| r["docs"].parse().unwrap())
+    };
+    // `tanker` is in the three copies and the other story alone in the corpus
+    assert_eq!(docs_of(&out, "tanker"), 4);
+    assert_eq!(docs_of(&deduped, "tanker"), 2);
+    assert_eq!(rows(&deduped.join("documents.csv")).len(), 1649 + 4);
+    assert_eq!(
+        fs::read(deduped.join("duplicates.csv")).unwrap(),
+        fs::read(out.join("duplicates.csv")).unwrap()
+    );
+    let neighbours = rows(&deduped.join("similarity.csv"));
+    assert!(!neighbours.is_empty());
+    for r in &neighbours {
+        for id in copies.iter() {
+            assert!(r["doc_a"] != *id && r["doc_b"] != *id, "{r:?}");
+        }
+    }
+}
+
+#[test]
+fn a_dup_threshold_outside_0_to_1_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    newslens()
+        .args(["run", "--dup-threshold", "1.5", "-o"])
+        .arg(tmp.path().join("out"))
+        .arg(root().join("seeds"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("at most 1"));
+}

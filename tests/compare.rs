@@ -530,7 +530,7 @@ fn group_by_a_metadata_field() {
     // only the asked-for field is kept: documents.csv is unchanged
     assert_eq!(
         header(&out.join("documents.csv")),
-        "doc_id,source,title,published,language,language_confidence,chars,sentences,tokens,words,unique_terms,language_reliable,languages,url,path,line,author,wire"
+        "doc_id,source,title,published,language,language_confidence,chars,sentences,tokens,words,unique_terms,language_reliable,languages,url,path,line,author,wire,duplicate_of"
     );
 }
 

@@ -84,6 +84,10 @@ struct Doc {
     published: String,
     language: String,
     chars: u64,
+    /// The news agency it is signed by (empty: none).
+    wire: String,
+    /// The first copy of its story (empty: not a copy).
+    duplicate_of: String,
 }
 
 impl Doc {
@@ -122,6 +126,11 @@ fn load_docs(dir: &Path) -> io::Result<Docs> {
                 "chars",
             ],
         )?;
+        // columns of later versions: a folder written before them has no copies to show
+        let (wire, duplicate_of) = (t.col("wire"), t.col("duplicate_of"));
+        let optional = |rec: &csv::StringRecord, col: Option<usize>| {
+            col.map_or(String::new(), |c| cell(rec, c).to_string())
+        };
         let mut rec = csv::StringRecord::new();
         while t.next(&mut rec)? {
             list.push(Doc {
@@ -131,6 +140,8 @@ fn load_docs(dir: &Path) -> io::Result<Docs> {
                 published: cell(&rec, published).to_string(),
                 language: cell(&rec, language).to_string(),
                 chars: cell(&rec, chars).parse().unwrap_or(0),
+                wire: optional(&rec, wire),
+                duplicate_of: optional(&rec, duplicate_of),
             });
         }
     }
@@ -342,7 +353,55 @@ fn summary(out: &mut String, docs: &Docs) {
             sources.len()
         );
     }
-    out.push_str("</div></div></section>\n");
+    out.push_str("</div>");
+    copies(out, docs);
+    out.push_str("</div></section>\n");
+}
+
+/// Copies of other articles (documents.csv's duplicate_of), by news agency: the copy's own
+/// credit, else its first copy's.
+fn copies(out: &mut String, docs: &Docs) {
+    let mut by_wire: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut stories: BTreeMap<&str, ()> = BTreeMap::new();
+    for d in docs.list.iter().filter(|d| !d.duplicate_of.is_empty()) {
+        let first = docs.index.get(&d.duplicate_of).map(|&i| &docs.list[i]);
+        let wire = match (d.wire.as_str(), first.map_or("", |f| f.wire.as_str())) {
+            ("", "") => "no agency named",
+            ("", w) | (w, _) => w,
+        };
+        *by_wire.entry(wire).or_default() += 1;
+        stories.insert(&d.duplicate_of, ());
+    }
+    let n: u64 = by_wire.values().sum();
+    if n == 0 {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n<div><h3>Copies</h3><p>{} of {} articles are near-duplicates of another ({} {}): \
+wire copies and light edits of one story, listed in duplicates.csv.</p>\
+<table><tr><th>news agency</th><th>copies</th></tr>",
+        thousands(n),
+        thousands(docs.list.len() as u64),
+        thousands(stories.len() as u64),
+        if stories.len() == 1 {
+            "story"
+        } else {
+            "stories"
+        },
+    );
+    let by_wire = ranked(by_wire);
+    let max = by_wire.first().map_or(0, |l| l.1) as f64;
+    for (w, k) in &by_wire {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{}{}</td></tr>",
+            esc(w),
+            bar(*k as f64, max, 120.0),
+            k
+        );
+    }
+    out.push_str("</table></div>");
 }
 
 /// A colour from light to dark blue for `t` in 0..=1.

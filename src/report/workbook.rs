@@ -70,6 +70,7 @@ pub const SHEETS: &[(&str, &str)] = &[
     ("kwic", "kwic.csv"),
     ("timeline", "timeline.csv"),
     ("corpus_terms", "corpus_terms.csv"),
+    ("duplicates", "duplicates.csv"),
     ("diagnostics", "diagnostics.csv"),
 ];
 
