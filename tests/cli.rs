@@ -1949,6 +1949,16 @@ fn near_duplicates_are_clustered_and_can_be_counted_once() {
         serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
     assert_eq!(run_json["counts"]["copies"], 2);
 
+    // the same clusters whatever the thread count
+    let one = tmp.path().join("one-thread");
+    run(&one, &["-j1"]);
+    for table in ["documents.csv", "duplicates.csv", "corpus_terms.csv"] {
+        assert!(
+            fs::read(one.join(table)).unwrap() == fs::read(out.join(table)).unwrap(),
+            "{table} differs between -j1 and the default"
+        );
+    }
+
     // --dedup: the story counts once in the corpus statistics; every article keeps its rows
     let deduped = tmp.path().join("dedup");
     run(&deduped, &["--dedup"]);

@@ -71,6 +71,12 @@ fn feed(dir: &Path) -> PathBuf {
     lines.push(
         serde_json::json!({"text": "No id here; the BBC reported it from Madrid."}).to_string(),
     );
+    // three copies of one wire story, one in each shard: their signatures travel in the map's
+    // records and the reduce clusters them
+    let copies = fs::read_to_string(root().join("tests/fixtures/copies/spill.jsonl")).unwrap();
+    for (at, line) in [20, 70, 110].into_iter().zip(copies.lines().take(3)) {
+        lines.insert(at, line.to_string());
+    }
     let path = dir.join("feed.jsonl");
     fs::write(&path, lines.join("\n") + "\n").unwrap();
     path
@@ -116,6 +122,8 @@ fn sharded_map_and_reduce_equal_run() {
         .assert()
         .code(1);
     assert_same_output(&run_out, &reduced);
+    let dups = fs::read_to_string(reduced.join("duplicates.csv")).unwrap();
+    assert_eq!(dups.lines().count(), 1 + 3, "{dups}");
     let diags = fs::read_to_string(reduced.join("diagnostics.csv")).unwrap();
     assert!(diags.contains("renamed to"), "{diags}");
     assert!(diags.contains("invalid JSON"), "{diags}");
