@@ -457,7 +457,15 @@ def check_statistics(spark, out_dir: str, n_docs: int, terms, entities) -> None:
     # corpus_terms lists a term of two or more words only when enough articles use it (the
     # reduce's --corpus-terms-min-docs, recorded in run.json): Spark's terms are cut the same way
     with open(os.path.join(out_dir, "run.json"), encoding="utf-8") as f:
-        min_docs = json.load(f).get("options", {}).get("corpus_terms_min_docs", 1)
+        run_json = json.load(f)
+    min_docs = run_json.get("options", {}).get("corpus_terms_min_docs", 1)
+    if run_json.get("options", {}).get("dedup") and run_json.get("counts", {}).get("copies"):
+        # the reduce counted each cluster of copies once; Spark's statistics count every copy
+        print(
+            "newslens-spark: --dedup left copies out of the corpus counts: their check is skipped",
+            file=sys.stderr,
+        )
+        return
     if min_docs > 1:
         terms = terms.where(
             (F.col("n") == 1)
