@@ -100,7 +100,7 @@ table!(DUPLICATES, "duplicates", default = true,
     notes = "cluster = 1, 2, … in the order of their first copies (earliest published, then \
              doc_id; undated articles after dated ones); duplicate_of = the cluster's first copy \
              (empty on its own row); similarity = estimated Jaccard similarity of the article's \
-             word 3-shingles to the first copy's (MinHash, 96 hashes); copies are articles from \
+             word 3-shingles to the first copy's (MinHash, 96 hashes; three decimals); copies are articles from \
              --dup-threshold (default 0.8) on, joined through any copy");
 
 table!(ENTITIES, "entities", default = true,
