@@ -323,28 +323,16 @@ fn summary(out: &mut String, docs: &Docs) {
         thousands(sources.len() as u64),
     );
     out.push_str("<div class=\"groups\"><div><h3>Languages</h3><table><tr><th>language</th><th>documents</th></tr>\n");
-    let max = langs.first().map_or(0, |l| l.1) as f64;
-    for (l, k) in langs.iter().take(15) {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{}{}</td></tr>",
-            esc(l),
-            bar(*k as f64, max, 120.0),
-            k
-        );
-    }
+    count_rows(out, langs.iter().take(15).map(|(l, k)| (esc(l), *k)));
     out.push_str("</table></div>\n<div><h3>Top sources</h3><table><tr><th>source</th><th>documents</th></tr>\n");
     let sources = ranked(sources);
-    let max = sources.first().map_or(0, |l| l.1) as f64;
-    for (s, k) in sources.iter().take(10) {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{}{}</td></tr>",
-            esc(&short(s, 60)),
-            bar(*k as f64, max, 120.0),
-            k
-        );
-    }
+    count_rows(
+        out,
+        sources
+            .iter()
+            .take(10)
+            .map(|(s, k)| (esc(&short(s, 60)), *k)),
+    );
     out.push_str("</table>");
     if sources.len() > 10 {
         let _ = write!(
@@ -390,18 +378,22 @@ wire copies and light edits of one story, listed in duplicates.csv.</p>\
             "stories"
         },
     );
-    let by_wire = ranked(by_wire);
-    let max = by_wire.first().map_or(0, |l| l.1) as f64;
-    for (w, k) in &by_wire {
+    count_rows(out, ranked(by_wire).into_iter().map(|(w, k)| (esc(w), k)));
+    out.push_str("</table></div>");
+}
+
+/// Table rows of (escaped label, count), largest first, each count with a bar scaled to the
+/// first (the largest).
+fn count_rows(out: &mut String, rows: impl Iterator<Item = (String, u64)>) {
+    let mut max = None;
+    for (label, k) in rows {
+        let m = *max.get_or_insert(k as f64);
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td class=\"num\">{}{}</td></tr>",
-            esc(w),
-            bar(*k as f64, max, 120.0),
-            k
+            "<tr><td>{label}</td><td class=\"num\">{}{k}</td></tr>",
+            bar(k as f64, m, 120.0)
         );
     }
-    out.push_str("</table></div>");
 }
 
 /// A colour from light to dark blue for `t` in 0..=1.
