@@ -243,15 +243,15 @@ fn keyphrase_floors() {
     };
     // (set, docs to leave out, F1@10 floor for combined, YAKE 0.7.3's F1@10 by the same
     // scorer, the methods combined must beat). Floors sit just under what newslens measured
-    // when they were set (0.1643, 0.4186, 0.3399, 0.2096), and above YAKE's figures from the
+    // when they were set (0.1571, 0.4203, 0.3565, 0.2516), and above YAKE's figures from the
     // issue. On the news sets combined beats newslens's own YAKE and PositionRank; on Inspec
-    // (scientific abstracts) YAKE only: RAKE and PositionRank lead there (0.254, 0.251).
+    // (scientific abstracts) YAKE only: RAKE and PositionRank lead there (0.257, 0.254).
     let news: &[&str] = &["yake", "positionrank"];
     let sets = [
-        ("500N-KPCrowd", Some("title_only"), 0.16, 0.076, news),
+        ("500N-KPCrowd", Some("title_only"), 0.155, 0.076, news),
         ("WikiNews-fr", None, 0.415, 0.242, news),
-        ("110-PT-BN-KP", None, 0.335, 0.198, news),
-        ("Inspec", None, 0.205, 0.0, &["yake"]),
+        ("110-PT-BN-KP", None, 0.35, 0.198, news),
+        ("Inspec", None, 0.245, 0.0, &["yake"]),
     ];
     for (set, exclude, floor, yake_reference, beats) in sets {
         assert!(floor > yake_reference);
