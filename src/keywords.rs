@@ -169,9 +169,10 @@ pub struct Candidate {
     pub capitalised: u32,
     /// Occurrences where case tells nothing: at the start of a sentence or in a title-case line.
     pub caseless: u32,
-    /// Occurrences that are a whole unit: not next to another content word, where no longer
-    /// run of content words extends it (`oil spill` in `the oil spill was`, not in `the Exxon
-    /// oil spill`), or exactly a named mention (`Chen Yixin` in `Minister Chen Yixin`).
+    /// Occurrences that are a whole unit: no neighbouring content word that could belong to the
+    /// same noun phrase (a noun, name, adjective or number by its part of speech; any content
+    /// word without tags) extends it (`oil spill` in `the oil spill worsened`, not in `the
+    /// Exxon oil spill`), or exactly a named mention (`Chen Yixin` in `Minister Chen Yixin`).
     pub maximal: u32,
     /// Occurrences that are exactly a named mention (`Ministry of State Security`).
     pub named: u32,
@@ -388,8 +389,8 @@ fn noun_phrase(
     })
 }
 
-/// [`extract`] for the methods `methods` only: the word graph of PositionRank (a fifth of the
-/// stage's time) is built only when `positionrank` or `combined` is among them; its scores are
+/// [`extract`] for the methods `methods` only: the word graph of PositionRank (a fifth to a
+/// third of the stage's time) is built only when `positionrank` or `combined` is among them; its scores are
 /// 0 otherwise.
 pub fn extract_for(
     text: &str,
@@ -1319,8 +1320,8 @@ pub fn combined_score(c: &Candidate, informativeness: f64) -> f64 {
     let words = c.parts.iter().filter(|&&p| p != NONE).count().max(1) as f64;
     let length = words.powf(0.75);
     let yake = c.yake.max(1e-12).powf(-0.05);
-    // a whole unit at least once, and how often: not only ever a piece of a longer run of
-    // content words (`State Security` of `Ministry of State Security Chen`)
+    // a whole unit at least once, and how often: not only ever a piece of a longer noun
+    // phrase (`State Security` of `Minister of State Security Chen Yixin`)
     let whole = (0.75 * f64::from(c.maximal > 0) + 0.25 * (c.maximal as f64 / count).sqrt()).exp();
     let graph = (c.positionrank + 1e-6).powf(0.3);
     salience * informativeness * position * case * length * yake * whole * graph
