@@ -659,7 +659,8 @@ pub fn extract_for(
         } in tags.names
         {
             let (a, b) = (a as usize, b as usize);
-            let whole = (MAX_N + 1..=MAX_WORDS).contains(&(b + 1 - a))
+            let whole = b < tokens.len()
+                && (MAX_N + 1..=MAX_WORDS).contains(&(b + 1).saturating_sub(a))
                 && tokens[a].sentence == tokens[b].sentence
                 && (a..=b).all(|j| is_joinable(tokens[j].kind))
                 && ann.form(a).content
@@ -2051,6 +2052,25 @@ mod tests {
         assert_eq!((spill.count, spill.maximal), (2, 1));
         let crews = find(&doc, "Exxon oil spill").unwrap();
         assert_eq!(crews.maximal, 1);
+    }
+
+    #[test]
+    fn name_spans_out_of_order_or_past_the_end_are_ignored() {
+        let t = "The Ministry of State Security warned the public on Monday.";
+        let seg = segment(t, "eng");
+        let ann = annotate(t, &seg.tokens, Lexicon::get("eng"));
+        let span = |first, last| NameSpan {
+            first,
+            last,
+            person: false,
+        };
+        let names = [span(5, 2), span(1, 4), span(3, 9_999)];
+        let tags = Tags {
+            names: &names,
+            ..Tags::default()
+        };
+        let doc = extract(t, &seg, &ann, &tags, MAX_N);
+        assert!(find(&doc, "Ministry of State Security").is_some());
     }
 
     #[test]
