@@ -329,8 +329,7 @@ fn ner_floors() {
         ("ner/conll2003_en/dev.jsonl", 0.915),
         ("ner/conll2002/spa_dev.jsonl", 0.775),
         ("ner/conll2002/nld_dev.jsonl", 0.81),
-        ("ner/conll2003_de/dev.jsonl", 0.655),
-        ("ner/germeval2014/dev.jsonl", 0.57),
+        ("ner/conll2003_de/dev.jsonl", 0.66),
         ("ner/uner/zho_dev.jsonl", 0.665),
         ("ner/uner/por_dev.jsonl", 0.755),
         ("ner/kind/ita_dev.jsonl", 0.757),
@@ -355,6 +354,17 @@ fn ner_floors() {
         std::fs::write(&path, tenth).unwrap();
         tenths.push((path.to_string_lossy().into_owned(), floor));
     }
+    // GermEval 2014: the German model learns from its first 1,100 sentences (their sources and
+    // the second half's are disjoint but for 7 of 2,190); the second half is scored
+    let germeval = std::fs::read_to_string(eval.join("ner/germeval2014/dev.jsonl")).unwrap();
+    let second: String = germeval
+        .lines()
+        .skip(1100)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let path = held.path().join("germeval2014_dev_second_half.jsonl");
+    std::fs::write(&path, second).unwrap();
+    tenths.push((path.to_string_lossy().into_owned(), 0.615));
     let floors = floors
         .iter()
         .copied()
