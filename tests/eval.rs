@@ -329,7 +329,7 @@ fn ner_floors() {
         ("ner/conll2003_en/dev.jsonl", 0.915),
         ("ner/conll2002/spa_dev.jsonl", 0.775),
         ("ner/conll2002/nld_dev.jsonl", 0.81),
-        ("ner/conll2003_de/dev.jsonl", 0.66),
+        ("ner/conll2003_de/dev.jsonl", 0.70),
         ("ner/uner/zho_dev.jsonl", 0.665),
         ("ner/uner/por_dev.jsonl", 0.755),
         ("ner/kind/ita_dev.jsonl", 0.757),

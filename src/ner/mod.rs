@@ -15,7 +15,8 @@
 //!    then filters: a capitalised stopword opening a sentence, a common abbreviation (`ID`)
 //!    alone, a courtesy title (`Mr.`) leading a person, and title-case headline mentions the
 //!    body does not confirm are dropped; and a name it found once is found where it recurs
-//!    untagged (`Sammer` after `Matthias Sammer`, [`recurring_names`]);
+//!    untagged (`Sammer` after `Matthias Sammer`, `recurring_names`); a sports line-up names
+//!    its players (`Kahn - Babbel , Helmer ( 46. Ziege ) …`, `line_ups`);
 //! 4. gazetteer mentions: the user's names (`--gazetteer`) everywhere, winning over tagger
 //!    spans they overlap; the built-in names where there is no model, and there also people
 //!    by a listed first name followed by capitalised words (`Angela Merkel`);
@@ -386,6 +387,150 @@ fn recurring_names(
     out
 }
 
+/// Name particles that may stand lower-cased inside a player's name in a line-up
+/// (`von Ahlen`).
+const NAME_PARTICLES: &[&str] = &[
+    "von", "van", "de", "da", "di", "del", "della", "dos", "du", "le", "ter", "ten", "zu",
+];
+
+/// Sports line-ups: a sentence that is nothing but names separated by dashes and commas, with
+/// substitutions in brackets — `Kahn - Babbel , Helmer ( 46. Ziege ) , Matthäus - Möller .`,
+/// `Salzburg: Walke – Schwegler, Miranda, Ulmer – Lazaro, Ch. Leitgeb` — names its players:
+/// each run of capitalised words (an initial joins the name after it) is a person, whatever
+/// the tagger made of it (the models never saw such lines — the German CoNLL training text
+/// has none — and left most of their names untagged or tagged `Berisha – Nielsen` as one
+/// place). A line-up has at least six capitalised words, at least two dashes between them, and
+/// no word in lower case but a name particle (`von`): a list of nouns (`Äpfel , Birnen und
+/// Kirschen`) or a heading is not one. Words before a colon (a team: `Bayern : Kahn - …`) are
+/// not players. Only in parts with a model (`has_model(i)`). Gives the token ranges of the
+/// line-ups' players and their spans as (start token, end token, type, method, acronym_of),
+/// with the rule as method.
+#[allow(clippy::type_complexity)]
+fn line_ups(
+    text: &str,
+    toks: &[NerToken],
+    has_model: &dyn Fn(usize) -> bool,
+) -> (
+    Vec<std::ops::Range<usize>>,
+    Vec<(usize, usize, u8, Method, Option<usize>)>,
+) {
+    let word = |i: usize| &text[toks[i].start..toks[i].end];
+    let capitalised = |w: &str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+    };
+    // `Ch` of `Ch. Leitgeb`, or `M.` as one token
+    let initial = |i: usize| capitalised(word(i)) && word(i).chars().count() <= 2;
+    let dotted = |i: usize| {
+        let w = word(i);
+        w.len() > 1 && w.ends_with('.') && {
+            let l = &w[..w.len() - 1];
+            capitalised(l) && l.chars().count() <= 2
+        }
+    };
+    // a sentence cut after an initial goes on in the next (`…, Ch. | Leitgeb, Keita …`)
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in tokens::sentence_ranges(toks) {
+        match ranges.last_mut() {
+            Some(last)
+                if last.end == r.start
+                    && last.len() >= 2
+                    && word(last.end - 1) == "."
+                    && initial(last.end - 2)
+                    && capitalised(word(r.start)) =>
+            {
+                last.end = r.end
+            }
+            _ => ranges.push(r),
+        }
+    }
+    // each sentence's stretches between colons; before a colon, the words after the last
+    // separator are a team or a heading (`Salzburg :`, `… , Reyna Ersatz :`), not players
+    let separator = |w: &str| matches!(w, "," | ";" | "/" | "-" | "–" | "—" | ")");
+    let mut stretches = Vec::new();
+    for range in ranges {
+        if !has_model(range.start) || toks[range.start].han != 0 {
+            continue;
+        }
+        let mut from = range.start;
+        for i in range.clone() {
+            if word(i) == ":" {
+                if let Some(j) = (from..i).rev().find(|&j| separator(word(j))) {
+                    stretches.push(from..j);
+                }
+                from = i + 1;
+            }
+        }
+        stretches.push(from..range.end);
+    }
+    let (mut lines, mut out) = (Vec::new(), Vec::new());
+    for range in stretches {
+        let start = range.start;
+        let (mut names, mut dashes, mut depth) = (0, 0, 0i32);
+        let mut line_up = true;
+        for i in start..range.end {
+            let w = word(i);
+            match w {
+                "-" | "–" | "—" => dashes += 1,
+                "," | ";" | "/" => {}
+                "(" => depth += 1,
+                ")" => depth -= 1,
+                "." if i + 1 == range.end || (i > start && initial(i - 1)) => {}
+                _ if capitalised(w) => names += 1,
+                _ if dotted(i) => {}
+                // a substitution's minute: `( 46. Ziege )`
+                _ if depth > 0
+                    && w.trim_end_matches(['.', '\''])
+                        .chars()
+                        .all(|c| c.is_ascii_digit()) => {}
+                _ if NAME_PARTICLES.contains(&w) => {}
+                _ => {
+                    line_up = false;
+                    break;
+                }
+            }
+        }
+        if !line_up || names < 6 || dashes < 2 {
+            continue;
+        }
+        lines.push(start..range.end);
+        let mut i = start;
+        while i < range.end {
+            if !capitalised(word(i)) && !dotted(i) {
+                i += 1;
+                continue;
+            }
+            // a name never runs on into another sentence
+            let same = |j: usize| toks[j].sentence == toks[i].sentence;
+            let mut e = i + 1;
+            loop {
+                if e < range.end
+                    && same(e)
+                    && (capitalised(word(e)) || (dotted(e - 1) && dotted(e)))
+                {
+                    e += 1;
+                } else if e + 1 < range.end
+                    && same(e + 1)
+                    && word(e) == "."
+                    && initial(e - 1)
+                    && capitalised(word(e + 1))
+                {
+                    e += 2;
+                } else {
+                    break;
+                }
+            }
+            // an initial alone is no name
+            if !(e == i + 1 && (initial(i) || dotted(i))) {
+                out.push((i, e, 0, Method::Rule, None));
+            }
+            i = e;
+        }
+    }
+    (lines, out)
+}
+
 /// Without a model: a listed first name followed by one or two capitalised words is a person
 /// (`Angela Merkel`, `Jean-Claude Juncker`).
 fn people_by_first_name(
@@ -616,6 +761,14 @@ pub fn extract_parts(
     // the user's names (--gazetteer) win over the tagger's spans they overlap
     for m in p.matches.iter().filter(|m| gaz.entries()[m.entry].user) {
         named.retain(|&(s, e, ..)| e <= m.start || s >= m.end);
+    }
+    if any_model {
+        // line-ups name their players, whatever the tagger made of them
+        let (lines, players) = line_ups(text, toks, &|i| part_of(i).model.is_some());
+        if !lines.is_empty() {
+            named.retain(|&(s, e, ..)| !lines.iter().any(|l| s < l.end && l.start < e));
+            named.extend(players);
+        }
     }
     let mut covered = vec![false; n];
     for &(s, e, ..) in &named {
@@ -1101,6 +1254,51 @@ mod tests {
                 "{m:?} in {ms:#?}"
             );
         }
+    }
+
+    #[test]
+    fn line_ups_name_their_players() {
+        // the German CoNLL training text has no line-ups: the model left most players untagged
+        let text = "Bayern siegte 2:0. Bayern : Kahn - Babbel , Helmer ( 46. Ziege ) , Matthäus - \
+            Basler , von Heesen , M. Scholl - Klinsmann , Jancker . Ich kaufte Äpfel , Birnen - \
+            Kirschen - Pflaumen , Trauben , Bananen .";
+        let ms = run(text, "deu", None);
+        let players: Vec<&str> = ms
+            .iter()
+            .filter(|m| m.1 == "PER" && m.3 == "rule")
+            .map(|m| m.0.as_str())
+            .collect();
+        assert_eq!(
+            players,
+            [
+                "Kahn",
+                "Babbel",
+                "Helmer",
+                "Ziege",
+                "Matthäus",
+                "Basler",
+                "Heesen",
+                "M. Scholl",
+                "Klinsmann",
+                "Jancker"
+            ],
+            "{ms:#?}"
+        );
+        // the team before the colon is not a player; a list of fruit is no line-up
+        for m in &ms {
+            assert!(
+                !(m.1 == "PER"
+                    && ["Bayern", "Birnen", "Kirschen", "Trauben"].contains(&m.0.as_str())),
+                "{m:?}"
+            );
+        }
+        // too few dashes: a list of names in running text is left to the tagger
+        let ms = run(
+            "Es spielten Kahn , Babbel , Helmer , Ziege , Basler und Klinsmann .",
+            "deu",
+            None,
+        );
+        assert!(ms.iter().all(|m| m.3 != "rule" || m.1 != "PER"), "{ms:#?}");
     }
 
     #[test]
