@@ -759,9 +759,6 @@ pub fn extract_parts(
         }
     }
     // the user's names (--gazetteer) win over the tagger's spans they overlap
-    for m in p.matches.iter().filter(|m| gaz.entries()[m.entry].user) {
-        named.retain(|&(s, e, ..)| e <= m.start || s >= m.end);
-    }
     if any_model {
         // line-ups name their players, whatever the tagger made of them
         let (lines, players) = line_ups(text, toks, &|i| part_of(i).model.is_some());
@@ -769,6 +766,9 @@ pub fn extract_parts(
             named.retain(|&(s, e, ..)| !lines.iter().any(|l| s < l.end && l.start < e));
             named.extend(players);
         }
+    }
+    for m in p.matches.iter().filter(|m| gaz.entries()[m.entry].user) {
+        named.retain(|&(s, e, ..)| e <= m.start || s >= m.end);
     }
     let mut covered = vec![false; n];
     for &(s, e, ..) in &named {
@@ -1292,6 +1292,16 @@ mod tests {
                 "{m:?}"
             );
         }
+        // a name the user listed wins over the line-up
+        let (gaz, _) = Gazetteer::with_user("name,label\nBasler,ORG\n").unwrap();
+        let seg = crate::segment::segment(text, "deu");
+        let d = extract(text, &seg, "deu", None, &gaz);
+        let basler = d
+            .mentions
+            .iter()
+            .find(|m| &text[m.start..m.end] == "Basler")
+            .unwrap();
+        assert_eq!((basler.label, basler.method), ("ORG", Method::Gazetteer));
         // too few dashes: a list of names in running text is left to the tagger
         let ms = run(
             "Es spielten Kahn , Babbel , Helmer , Ziege , Basler und Klinsmann .",
