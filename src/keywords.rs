@@ -336,14 +336,8 @@ fn noun_phrase(
 ) -> bool {
     use crate::pos::{ADJ, ADP, CCONJ, DET, NO_TAG, NOUN, NUM, PROPN};
     for &k in name_at.get(first..=last).unwrap_or(&[]) {
-        if let Some(&NameSpan {
-            first: a,
-            last: b,
-            person,
-            ..
-        }) = t.names.get(k as usize)
-        {
-            let (a, b) = (a as usize, b as usize);
+        if let Some(m) = t.names.get(k as usize) {
+            let (a, b, person) = (m.first as usize, m.last as usize, m.person);
             let whole = a >= first && b <= last;
             if !whole || (person && (a, b) != (first, last)) {
                 return false;
@@ -390,8 +384,8 @@ fn noun_phrase(
 }
 
 /// [`extract`] for the methods `methods` only: the word graph of PositionRank (a fifth to a
-/// third of the stage's time) is built only when `positionrank` or `combined` is among them; its scores are
-/// 0 otherwise.
+/// third of the stage's time) is built only when `positionrank` or `combined` is among them;
+/// its scores are 0 otherwise.
 pub fn extract_for(
     text: &str,
     seg: &Segmentation,
