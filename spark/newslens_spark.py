@@ -400,8 +400,8 @@ def corpus_statistics(spark, mapped):
 
 def check_statistics(spark, out_dir: str, n_docs: int, terms, entities) -> None:
     """The tables `newslens reduce` wrote agree with Spark's aggregation: the same documents;
-    for every term the same df and count and the same idf to 1e-9; for every entity the same
-    documents and mentions. Compared in Spark (a join), not on the driver."""
+    for every term the same df and count and the same idf to the 6 decimals written; for every
+    entity the same documents and mentions. Compared in Spark (a join), not on the driver."""
     import pyarrow as pa
     import pyarrow.compute  # noqa: F401 (pa.compute)
     from pyspark.sql import functions as F
@@ -479,7 +479,8 @@ def check_statistics(spark, out_dir: str, n_docs: int, terms, entities) -> None:
             | F.col("t_docs").isNull()
             | (F.col("docs") != F.col("t_docs"))
             | (F.col("count") != F.col("t_count"))
-            | (F.abs(F.col("idf") - F.col("t_idf")) > 1e-9)
+            # corpus_terms.csv writes idf to 6 decimals: half a unit of the last, and a hair
+            | (F.abs(F.col("idf") - F.col("t_idf")) > 5e-7 + 1e-12)
         )
         .limit(5)
         .collect()

@@ -226,7 +226,7 @@ struct AnalysisArgs {
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=3))]
     ngrams: u8,
     /// Least number of articles using a term of two or three words for corpus_terms.csv to
-    /// list it (in a smaller corpus: used twice) [default: 2; 1 with --all-tables]; 1 = every
+    /// list it (in a smaller corpus: used twice) [default: 3; 1 with --all-tables]; 1 = every
     /// term.
     #[arg(long, value_name = "N")]
     corpus_terms_min_docs: Option<u64>,
@@ -472,7 +472,11 @@ fn run_config(
             ngrams: a.ngrams as usize,
             corpus_terms_min_docs: a
                 .corpus_terms_min_docs
-                .unwrap_or(if a.all_tables { 1 } else { 2 })
+                .unwrap_or(if a.all_tables {
+                    1
+                } else {
+                    newslens::pipeline::CORPUS_TERMS_MIN_DOCS
+                })
                 .max(1),
             keywords: a.keywords,
             keyword_methods: if a.keyword_methods.is_empty() {

@@ -1163,7 +1163,7 @@ fn keyword_rows(
                 method: method.as_str(),
                 rank: rank as u32 + 1,
                 keyword: Text(doc.keyword(c)),
-                score: Num(score),
+                score: Num(crate::compare::stats::round_sig(score, 6)),
                 count: c.count,
                 first_start: c.first_start,
             })
@@ -1549,7 +1549,7 @@ fn write_tables(
             language: lang,
             docs: ct.docs,
             count: ct.count,
-            idf: Num(idf(n_docs, ct.docs)),
+            idf: Num(crate::compare::stats::round(idf(n_docs, ct.docs), 6)),
         })?;
     }
     done(&mut written, t.finish()?);

@@ -168,7 +168,7 @@ table!(CORPUS_TERMS, "corpus_terms", default = true,
     more = None,
     rows = "the terms of the corpus (n = 1, 2, 3 words), by docs, count (descending)",
     notes = "every one-word term; a longer one only when at least --corpus-terms-min-docs \
-             articles use it (default 2; 1 = every term, as with --all-tables), or, in a \
+             articles use it (default 3; 1 = every term, as with --all-tables), or, in a \
              corpus of fewer articles, when it occurs at least twice");
 
 table!(COVERAGE, "coverage", default = true,

@@ -2017,3 +2017,49 @@ fn a_dup_threshold_outside_0_to_1_is_refused() {
         .code(2)
         .stderr(predicates::str::contains("at most 1"));
 }
+
+/// Issue #18's budget: the default output is at most 5× the text it was made from, on the
+/// 2,225 BBC articles of `../shared/bench/bbc` (4.9×; adding quotes.csv to the default took it
+/// to 5.9× once, unnoticed). Release builds only: a debug run of 5 MB takes minutes.
+#[test]
+fn the_default_output_is_at_most_five_times_its_text() {
+    let bbc = root().join("../shared/bench/bbc");
+    if !bbc.is_dir() {
+        eprintln!("skipped: ../shared/bench/bbc not found (the output budget is checked in CI)");
+        return;
+    }
+    if cfg!(debug_assertions) {
+        eprintln!("skipped in a debug build: `cargo test --release` checks the output budget");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    newslens()
+        .arg("run")
+        .arg(&bbc)
+        .arg("-q")
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let run: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    let text = run["counts"]["text_bytes"]
+        .as_u64()
+        .expect("run.json has text_bytes");
+    let mut files = Vec::new();
+    for e in fs::read_dir(&out).unwrap() {
+        let e = e.unwrap();
+        files.push((e.metadata().unwrap().len(), e.file_name()));
+    }
+    files.sort();
+    let total: u64 = files.iter().map(|f| f.0).sum();
+    eprintln!(
+        "default output {total} bytes for {text} bytes of text: {:.2}×",
+        total as f64 / text as f64
+    );
+    assert!(
+        total <= 5 * text,
+        "the default output is {total} bytes, over 5 × {text} bytes of text: {files:?}"
+    );
+}

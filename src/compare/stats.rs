@@ -85,9 +85,37 @@ pub fn round(x: f64, d: i32) -> f64 {
     (x * f).round() / f
 }
 
+/// Rounds to `digits` significant digits: a score written as `64.5523`, not
+/// `64.55229198802085` (the digits past the sixth say nothing and cost a tenth of a table).
+pub fn round_sig(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let d = digits - 1 - x.abs().log10().floor() as i32;
+    if d >= 0 {
+        round(x, d)
+    } else {
+        // a power of ten that is exact, multiplied back: 1234567 → 1234570
+        let f = 10f64.powi(-d);
+        (x / f).round() * f
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round_sig_keeps_six_digits_at_any_scale() {
+        assert_eq!(round_sig(64.55229198802085, 6), 64.5523);
+        assert_eq!(round_sig(0.000123456789, 6), 0.000123457);
+        assert_eq!(round_sig(-1.1641586643339805, 6), -1.16416);
+        assert_eq!(round_sig(1234567.8, 6), 1234570.0);
+        assert_eq!(round_sig(0.0, 6), 0.0);
+        assert!(round_sig(f64::NAN, 6).is_nan());
+        // written as the short decimal, not a neighbour of it
+        assert_eq!(format!("{}", round_sig(2.0 / 3.0, 6)), "0.666667");
+    }
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() <= tol
