@@ -19,7 +19,9 @@
 //!    before the cue or starts just after it, the cue's word and what follows it (`that`, `:`),
 //!    the tags already given. The content is the longest run of content tokens, joined with the
 //!    run on the cue's other side when only the cue and its source lie between (`“…,” he
-//!    said, “…”`); the source is the run of source tokens nearest the cue.
+//!    said, “…”`) and with a run one token away on its own side in its sentence (the tagger
+//!    broke off at a quotation mark and took up again); the source is the run of source
+//!    tokens nearest the cue.
 //!
 //! Quotation marks are paired per paragraph (`“…”`, `"…"`, `„…“`, `«…»`, `»…«`, `「…」`,
 //! `『…』`); a mark that never closes quotes to the end of its paragraph, a closing mark without
@@ -970,6 +972,30 @@ pub(crate) fn assemble(
             content.end = content.end.max(r.end);
         }
     }
+    // the tagger decides token by token: a content it broke off for one token (a quotation
+    // mark, a `says` inside the reported clause) and took up again is one content, when both
+    // runs lie on the same side of the cue in one sentence (`anybody who complains about |“|
+    // is not having a good night.”`)
+    let left = content.end <= cue.start;
+    loop {
+        let before = content.clone();
+        for r in contents.iter().filter(|r| (r.end <= cue.start) == left) {
+            let gap = if r.start == content.end + 1 {
+                content.end
+            } else if r.end + 1 == content.start {
+                r.end
+            } else {
+                continue;
+            };
+            if !cue.contains(&gap) && doc.toks[gap - 1].sentence == doc.toks[gap + 1].sentence {
+                content.start = content.start.min(r.start);
+                content.end = content.end.max(r.end);
+            }
+        }
+        if content == before {
+            break;
+        }
+    }
     // a quotation is said whole: a content that starts or ends inside one takes all of it
     let first = doc.toks[content.start].quote;
     if first != 0 {
@@ -1194,6 +1220,45 @@ mod tests {
             &DocEntities::default(),
             &FxHashSet::default(),
         )
+    }
+
+    #[test]
+    fn a_content_broken_off_for_one_token_is_one_content() {
+        let text = "Critics said anybody who complains about “a microphone” is not having fun. \
+                    Then they left.";
+        let d = prepared(text);
+        let at = |w: &str| {
+            d.toks
+                .iter()
+                .position(|t| &text[t.start..t.end] == w)
+                .unwrap()
+        };
+        let (said, open, fun, then) = (at("said"), at("“"), at("fun"), at("Then"));
+        let window = 0..d.toks.len();
+        let cue = said..said + 1;
+        // the tagger's tags: Critics = source, said = cue, content broken at the quotation
+        // mark and again after the sentence; a run in the next sentence stays out
+        let mut tags = vec![O; d.toks.len()];
+        tags[0] = B_SRC;
+        tags[said] = CUE;
+        tags[said + 1] = B_CNT;
+        tags[said + 2..open].fill(I_CNT);
+        tags[open + 1] = B_CNT;
+        tags[open + 2..=fun].fill(I_CNT);
+        tags[then + 1] = B_CNT;
+        let (content, source) = assemble(&d, &window, &cue, &tags).unwrap();
+        assert_eq!(source, Some(0..1));
+        let span = &text[d.toks[content.start].start..d.toks[content.end - 1].end];
+        assert_eq!(
+            span,
+            "anybody who complains about “a microphone” is not having fun"
+        );
+        // two tokens apart: not joined; the longer run is the content (with all of the
+        // quotation it starts in)
+        tags[open + 1] = O;
+        let (content, _) = assemble(&d, &window, &cue, &tags).unwrap();
+        let span = &text[d.toks[content.start].start..d.toks[content.end - 1].end];
+        assert_eq!(span, "“a microphone” is not having fun");
     }
 
     #[test]
