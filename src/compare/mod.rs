@@ -570,7 +570,7 @@ pub const SIGNIFICANT_G2: f64 = 3.841458820694124;
 /// more than half the G² of most of its real key words), so they tied, were ordered by
 /// alphabet, and filled the tail of the list: `10.9bn`, `11.1bn`, `284m`, `3.36bn` were key
 /// words 14 to 17 of an article about Time Warner's profits, and half of all rows at rank 20
-/// were words used once. Keyword tools set such a floor too (WordSmith's minimum frequency).
+/// were words used once. Keyword tools set such a floor too (a minimum frequency).
 pub const KEY_MIN_COUNT: u64 = 2;
 
 /// The terms `target` (term id → count) uses at least [`KEY_MIN_COUNT`] times and over-uses
