@@ -205,15 +205,15 @@ fn pos_accuracy_floors() {
     // with the bundled models; floors just under what was measured (README, "Parts of
     // speech"). The issue's targets: 0.95 English, 0.92 elsewhere.
     let floors = [
-        ("eng", 0.93),
-        ("deu", 0.935),
-        ("fra", 0.95),
+        ("eng", 0.94),
+        ("deu", 0.94),
+        ("fra", 0.96),
         ("spa", 0.94),
-        ("por", 0.945),
-        ("ita", 0.93),
+        ("por", 0.95),
+        ("ita", 0.95),
         ("nld", 0.945),
-        ("rus", 0.94),
-        ("zho", 0.85),
+        ("rus", 0.95),
+        ("zho", 0.865),
     ];
     assert_eq!(
         floors.len(),
@@ -245,7 +245,7 @@ fn keyphrase_floors() {
     // scorer, the methods combined must beat). Floors sit just under what newslens measured
     // when they were set (0.1571, 0.4203, 0.3565, 0.2516), and above YAKE's figures from the
     // issue. On the news sets combined beats newslens's own YAKE and PositionRank; on Inspec
-    // (scientific abstracts) YAKE only: RAKE and PositionRank lead there (0.257, 0.254).
+    // (scientific abstracts) YAKE only: RAKE and PositionRank lead there (0.262, 0.260).
     let news: &[&str] = &["yake", "positionrank"];
     let sets = [
         ("500N-KPCrowd", Some("title_only"), 0.155, 0.076, news),

@@ -67,9 +67,10 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     println!(
-        "{}: {} passes, held-back accuracy {:.4}, {} features, {} bytes, {:.1} s",
+        "{}: {} passes (choosing tenth {:.4}), held-back accuracy {:.4}, {} features, {} bytes, {:.1} s",
         args.lang,
         trained.epochs,
+        trained.curve[trained.epochs as usize - 1],
         trained.held_out,
         trained.model.weights.len(),
         bytes.len(),

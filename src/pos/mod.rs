@@ -11,9 +11,11 @@
 //! `../shared/eval/pos/` and committed in `models/pos-*.bin` (compiled in, parsed on first
 //! use). Features ([`features`]) are 32-bit hashes of the word (lower-cased, digits folded),
 //! its suffixes of one to three characters and first character, its shape and
-//! capitalisation, its position in the sentence, the two words on each side (with the
-//! suffix of the adjacent ones) and the two tags already given to the words before it. Each
-//! token costs about twenty look-ups in one small table.
+//! capitalisation, its position in the sentence, its word classes at three granularities
+//! (the entity tagger's clusters, [`crate::ner::clusters`], learned from unlabeled news: what
+//! lets a word the treebank never had share weights with words it had), the two words on
+//! each side (with the suffix and middle class of the adjacent ones) and the two tags already
+//! given to the words before it. Each token costs about twenty look-ups in one small table.
 //!
 //! Model file (little-endian): the [`crate::perceptron::Header`] (`"NLPOS001"`, feature
 //! version, language), `f32` scale, then the sparse weights of [`crate::perceptron`].
@@ -71,7 +73,7 @@ pub fn tag_name(t: u8) -> &'static str {
 }
 
 /// Bumped whenever a feature template changes: a model trained with other features is refused.
-pub const FEATURE_VERSION: u32 = 1;
+pub const FEATURE_VERSION: u32 = 2;
 const HEADER: Header = Header {
     magic: b"NLPOS001",
     version: FEATURE_VERSION,
@@ -135,7 +137,8 @@ impl Model {
 
     /// Tags of one sentence of words `words` (their text), left to right.
     pub fn tag_words(&self, words: &[&str]) -> Vec<u8> {
-        let info: Vec<Word> = words.iter().map(|w| Word::of(w)).collect();
+        let clusters = crate::ner::clusters::clusters_for(&self.lang);
+        let info: Vec<Word> = words.iter().map(|w| Word::of(w, clusters)).collect();
         self.tag_infos(&info)
     }
 
@@ -365,7 +368,7 @@ fn cached(m: usize, model: &Model, w: &str) -> (Word, FormScores) {
         if let Some(hit) = cache.get(w) {
             return *hit;
         }
-        let word = Word::of(w);
+        let word = Word::of(w, crate::ner::clusters::clusters_for(&model.lang));
         let form = FormScores::of(model, &word);
         if cache.len() < CACHE_FORMS {
             cache.insert(Box::from(w), (word, form));
@@ -392,9 +395,14 @@ impl FormScores {
         let suf = w.suf[2].max(w.suf[1]);
         FormScores {
             word: model.scores(&f),
-            before: model.scores(&[feat(13, w.lower), feat(14, suf)]),
+            before: model.scores(&[feat(13, w.lower), feat(14, suf), feat(30, w.cls[1] as u64)]),
             before2: model.scores(&[feat(15, w.lower)]),
-            after: model.scores(&[feat(16, w.lower), feat(17, suf), feat(19, w.shape)]),
+            after: model.scores(&[
+                feat(16, w.lower),
+                feat(17, suf),
+                feat(19, w.shape),
+                feat(31, w.cls[1] as u64),
+            ]),
             after2: model.scores(&[feat(18, w.lower)]),
         }
     }
@@ -411,9 +419,9 @@ struct Edges {
 impl Edges {
     fn of(model: &Model) -> Edges {
         Edges {
-            before: model.scores(&[feat(13, BOS), feat(14, BOS)]),
+            before: model.scores(&[feat(13, BOS), feat(14, BOS), feat(30, BOS)]),
             before2: model.scores(&[feat(15, BOS)]),
-            after: model.scores(&[feat(16, EOS), feat(17, EOS), feat(19, EOS)]),
+            after: model.scores(&[feat(16, EOS), feat(17, EOS), feat(19, EOS), feat(31, EOS)]),
             after2: model.scores(&[feat(18, EOS)]),
         }
     }
@@ -430,10 +438,16 @@ pub(crate) struct Word {
     len: u8,
     cap: u8,
     number: bool,
+    /// Its word classes ([`crate::ner::clusters`]), coarsest first, each plus one (0: none).
+    cls: [u16; crate::ner::clusters::LEVELS],
 }
 
 impl Word {
-    pub(crate) fn of(w: &str) -> Word {
+    pub(crate) fn of(w: &str, clusters: Option<&crate::ner::clusters::Clusters>) -> Word {
+        let han = w.chars().any(crate::segment::is_han);
+        let cls = clusters
+            .and_then(|c| c.get(&crate::ner::clusters::key(w, han)))
+            .map_or([0; crate::ner::clusters::LEVELS], |c| c.map(|x| x + 1));
         let lower = crate::normalize::lower(w);
         let folded: String = lower
             .chars()
@@ -505,6 +519,7 @@ impl Word {
             len: chars.min(8) as u8,
             cap,
             number: w.chars().any(|c| c.is_numeric()) && !w.chars().any(char::is_alphabetic),
+            cls,
         }
     }
 }
@@ -537,6 +552,8 @@ pub(crate) fn features(words: &[Word], i: usize, prev: &[u8], out: &mut Vec<u32>
     out.push(feat(17, at(1).map_or(EOS, |w| w.suf[2].max(w.suf[1]))));
     out.push(feat(18, lower(2)));
     out.push(feat(19, at(1).map_or(EOS, |w| w.shape)));
+    out.push(feat(30, at(-1).map_or(BOS, |w| w.cls[1] as u64)));
+    out.push(feat(31, at(1).map_or(EOS, |w| w.cls[1] as u64)));
     out.push(feat(25, pair(w.lower, lower(1))));
     out.push(feat(20, pair(lower(-1), w.lower)));
 }
@@ -562,6 +579,9 @@ fn word_features(w: &Word, out: &mut Vec<u32>) {
     out.push(feat(8, w.shape));
     out.push(feat(24, w.raw));
     out.push(feat(26, w.len as u64));
+    for (k, &c) in w.cls.iter().enumerate() {
+        out.push(feat(27 + k as u32, c as u64));
+    }
 }
 
 #[cfg(test)]

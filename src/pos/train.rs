@@ -81,7 +81,8 @@ struct Prepared {
     gold: Vec<u8>,
 }
 
-fn prepare(sentences: &[&GoldSentence]) -> Vec<Prepared> {
+fn prepare(lang: &str, sentences: &[&GoldSentence]) -> Vec<Prepared> {
+    let clusters = crate::ner::clusters::clusters_for(lang);
     let mut forms: FxHashMap<&str, Word> = FxHashMap::default();
     sentences
         .iter()
@@ -89,7 +90,11 @@ fn prepare(sentences: &[&GoldSentence]) -> Vec<Prepared> {
             words: s
                 .tokens
                 .iter()
-                .map(|t| *forms.entry(&t.form).or_insert_with(|| Word::of(&t.form)))
+                .map(|t| {
+                    *forms
+                        .entry(&t.form)
+                        .or_insert_with(|| Word::of(&t.form, clusters))
+                })
                 .collect(),
             gold: s
                 .tokens
@@ -163,7 +168,7 @@ pub fn train(lang: &str, sentences: &[GoldSentence], max_epochs: u32, seed: u64)
         (c, f)
     };
     let mut curve = Vec::new();
-    passes(lang, &prepare(&fit), max_epochs, seed, |_, m| {
+    passes(lang, &prepare(lang, &fit), max_epochs, seed, |_, m| {
         curve.push(accuracy(&m, &choose));
     });
     // the first pass within 0.1 points of the best
@@ -173,7 +178,7 @@ pub fn train(lang: &str, sentences: &[GoldSentence], max_epochs: u32, seed: u64)
         .position(|&a| a >= top - 0.001)
         .map_or(1, |k| k as u32 + 1);
     let mut model = None;
-    passes(lang, &prepare(&rest), epochs, seed, |e, m| {
+    passes(lang, &prepare(lang, &rest), epochs, seed, |e, m| {
         if e == epochs {
             model = Some(m);
         }
