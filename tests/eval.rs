@@ -213,7 +213,7 @@ fn pos_accuracy_floors() {
         ("ita", 0.95),
         ("nld", 0.945),
         ("rus", 0.95),
-        ("zho", 0.865),
+        ("zho", 0.88),
     ];
     assert_eq!(
         floors.len(),

@@ -13,7 +13,8 @@
 //! its suffixes of one to three characters and first character, its shape and
 //! capitalisation, its position in the sentence, its word classes at three granularities
 //! (the entity tagger's clusters, [`crate::ner::clusters`], learned from unlabeled news: what
-//! lets a word the treebank never had share weights with words it had), the two words on
+//! lets a word the treebank never had share weights with words it had), for a word in Han
+//! characters the part of speech jieba's dictionary gives it, the two words on
 //! each side (with the suffix and middle class of the adjacent ones) and the two tags already
 //! given to the words before it. Each token costs about twenty look-ups in one small table.
 //!
@@ -73,7 +74,7 @@ pub fn tag_name(t: u8) -> &'static str {
 }
 
 /// Bumped whenever a feature template changes: a model trained with other features is refused.
-pub const FEATURE_VERSION: u32 = 2;
+pub const FEATURE_VERSION: u32 = 3;
 const HEADER: Header = Header {
     magic: b"NLPOS001",
     version: FEATURE_VERSION,
@@ -440,11 +441,20 @@ pub(crate) struct Word {
     number: bool,
     /// Its word classes ([`crate::ner::clusters`]), coarsest first, each plus one (0: none).
     cls: [u16; crate::ner::clusters::LEVELS],
+    /// For a word in Han characters, the hash of the part of speech jieba's dictionary gives
+    /// it (0: not a Han word, 1: not listed).
+    dict: u64,
 }
 
 impl Word {
     pub(crate) fn of(w: &str, clusters: Option<&crate::ner::clusters::Clusters>) -> Word {
         let han = w.chars().any(crate::segment::is_han);
+        let dict = if han {
+            let simple = crate::segment::simplified::simplified(w);
+            crate::segment::jieba_word_tag(&simple).map_or(1, |t| hash_bytes(t.as_bytes()))
+        } else {
+            0
+        };
         let cls = clusters
             .and_then(|c| c.get(&crate::ner::clusters::key(w, han)))
             .map_or([0; crate::ner::clusters::LEVELS], |c| c.map(|x| x + 1));
@@ -520,6 +530,7 @@ impl Word {
             cap,
             number: w.chars().any(|c| c.is_numeric()) && !w.chars().any(char::is_alphabetic),
             cls,
+            dict,
         }
     }
 }
@@ -581,6 +592,9 @@ fn word_features(w: &Word, out: &mut Vec<u32>) {
     out.push(feat(26, w.len as u64));
     for (k, &c) in w.cls.iter().enumerate() {
         out.push(feat(27 + k as u32, c as u64));
+    }
+    if w.dict != 0 {
+        out.push(feat(33, w.dict));
     }
 }
 
