@@ -91,9 +91,48 @@ pub struct Model {
     pub scale: f32,
     /// The features' weights.
     pub weights: SparseWeights,
+    /// The sums of the features of few values, built on first use ([`Model::dense`]).
+    dense: OnceLock<Box<Dense>>,
+}
+
+/// The scores of the per-token features with few values, one row per value, so that tagging
+/// adds a row instead of probing the weight table: capitalisation × first word (template 9),
+/// the previous tag (10) and the two previous tags (11). Tags are indexed 0..[`N_TAGS`], the
+/// sentence start [`N_TAGS`].
+#[derive(Clone, Debug)]
+struct Dense {
+    cap_first: [[i32; N_TAGS]; 10],
+    p1: [[i32; N_TAGS]; N_TAGS + 1],
+    p1p2: [[[i32; N_TAGS]; N_TAGS + 1]; N_TAGS + 1],
+}
+
+/// The feature value of a previous tag at dense index `k` ([`Dense`]).
+fn prev_value(k: usize) -> u64 {
+    if k == N_TAGS { START } else { k as u64 }
 }
 
 impl Model {
+    /// The dense rows of the features with few values.
+    fn dense(&self) -> &Dense {
+        self.dense.get_or_init(|| {
+            let mut d = Box::new(Dense {
+                cap_first: [[0; N_TAGS]; 10],
+                p1: [[0; N_TAGS]; N_TAGS + 1],
+                p1p2: [[[0; N_TAGS]; N_TAGS + 1]; N_TAGS + 1],
+            });
+            for (v, row) in d.cap_first.iter_mut().enumerate() {
+                *row = self.scores(&[feat(9, v as u64)]);
+            }
+            for a in 0..=N_TAGS {
+                d.p1[a] = self.scores(&[feat(10, prev_value(a))]);
+                for b in 0..=N_TAGS {
+                    d.p1p2[a][b] = self.scores(&[feat(11, pair(prev_value(a), prev_value(b)))]);
+                }
+            }
+            d
+        })
+    }
+
     /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut b = Vec::new();
@@ -113,6 +152,7 @@ impl Model {
             lang,
             scale,
             weights,
+            dense: OnceLock::new(),
         })
     }
 
@@ -263,7 +303,8 @@ pub fn tag_document<'l>(
         }
         let out = &mut tags[range];
         let n = ids.len();
-        let mut feats = [0u32; 6];
+        let dense = model.dense();
+        let mut feats = [0u32; 3];
         for i in 0..n {
             let w = &words[ids[i] as usize];
             let f = &scores[ids[i] as usize];
@@ -315,14 +356,20 @@ pub fn tag_document<'l>(
             } else {
                 EOS
             };
-            let p1 = if i >= 1 { out[i - 1] as u64 } else { START };
-            let p2 = if i >= 2 { out[i - 2] as u64 } else { START };
-            feats[0] = feat(9, (w.cap as u64) << 1 | (i == 0) as u64);
-            feats[1] = feat(10, p1);
-            feats[2] = feat(11, pair(p1, p2));
-            feats[3] = feat(12, pair(p1, w.lower));
-            feats[4] = feat(25, pair(w.lower, lower_after));
-            feats[5] = feat(20, pair(lower_before, w.lower));
+            let (k1, k2) = (
+                if i >= 1 { out[i - 1] as usize } else { N_TAGS },
+                if i >= 2 { out[i - 2] as usize } else { N_TAGS },
+            );
+            let cap_first = (w.cap as usize) << 1 | (i == 0) as usize;
+            match dense.cap_first.get(cap_first) {
+                Some(r) => add(&mut row, r),
+                None => add(&mut row, &model.scores(&[feat(9, cap_first as u64)])),
+            }
+            add(&mut row, &dense.p1[k1]);
+            add(&mut row, &dense.p1p2[k1][k2]);
+            feats[0] = feat(12, pair(prev_value(k1), w.lower));
+            feats[1] = feat(25, pair(w.lower, lower_after));
+            feats[2] = feat(20, pair(lower_before, w.lower));
             add(&mut row, &model.scores(&feats));
             out[i] = best_of(&row);
         }
@@ -667,9 +714,16 @@ mod tests {
             "/tests/fixtures/small/news/security_law.txt"
         ))
         .unwrap();
-        for lang in ["eng", "fra", "deu"] {
-            let seg = crate::segment::segment(&text, lang);
-            let fast = tag_document(&text, &seg, |_| lang);
+        let chinese =
+            "国家安全部星期一表示，两名外国间谍已在北京被捕。陈一新部长说，调查仍在进行。";
+        for (lang, text) in [
+            ("eng", text.as_str()),
+            ("fra", &text),
+            ("deu", &text),
+            ("zho", chinese),
+        ] {
+            let seg = crate::segment::segment(text, lang);
+            let fast = tag_document(text, &seg, |_| lang);
             let m = model_for(lang).unwrap();
             let mut reference = Vec::new();
             for s in &seg.sentences {

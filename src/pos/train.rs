@@ -139,6 +139,7 @@ fn passes(
                 lang: lang.to_string(),
                 scale,
                 weights,
+                dense: Default::default(),
             },
         );
     }
