@@ -360,11 +360,11 @@ pub fn tag_document<'l>(
                 if i >= 1 { out[i - 1] as usize } else { N_TAGS },
                 if i >= 2 { out[i - 2] as usize } else { N_TAGS },
             );
-            let cap_first = (w.cap as usize) << 1 | (i == 0) as usize;
-            match dense.cap_first.get(cap_first) {
-                Some(r) => add(&mut row, r),
-                None => add(&mut row, &model.scores(&[feat(9, cap_first as u64)])),
-            }
+            // capitalisation classes are 0..=4, so the index is below 10
+            add(
+                &mut row,
+                &dense.cap_first[(w.cap as usize) << 1 | (i == 0) as usize],
+            );
             add(&mut row, &dense.p1[k1]);
             add(&mut row, &dense.p1p2[k1][k2]);
             feats[0] = feat(12, pair(prev_value(k1), w.lower));
