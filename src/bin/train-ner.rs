@@ -3,7 +3,7 @@
 //! ```sh
 //! cargo run --release --bin train-ner -- --lang deu \
 //!     --train ../shared/eval/ner/conll2003_de/train.jsonl \
-//!     --train ../shared/eval/ner/wikineural/deu.jsonl \
+//!     --silver ../shared/eval/ner/wikineural/deu.jsonl \
 //!     --dev ../shared/eval/ner/conll2003_de/dev.jsonl --out models/ner-deu.bin --epochs 15
 //! ```
 //!
@@ -11,8 +11,10 @@
 //! `--holdout`), never on the development files: those are scored once, with the model that
 //! is written, for the report. The model written is then trained again on all the training
 //! documents, held-back part included, for that many epochs (`--no-refit` keeps it out).
-//! Further training files (silver data, other sources) are added to the training set whole,
-//! or their first N documents with `FILE:N`. `--labels` keeps only
+//! Further training files (other gold sources) are added to the training set whole, or their
+//! first N documents with `FILE:N`. Silver files (`--silver`, machine-labelled data such as
+//! WikiNEuRal) are trained on too, each with weights of its own besides the shared ones, which
+//! the model written leaves out (see `Settings::sources`). `--labels` keeps only
 //! some entity types (a PER/ORG/LOC model from data that also marks MISC). The output is
 //! deterministic for a fixed `--seed`.
 
@@ -67,6 +69,12 @@ struct Args {
     /// Drop weights smaller than this (in averaged perceptron updates).
     #[arg(long, default_value_t = 0.0)]
     prune: f32,
+    /// Silver training file (`FILE` or `FILE:N`; repeat for several): trained on like `--train`,
+    /// but each also learns weights of its own that the model written leaves out (domain
+    /// adaptation), so what only that data does — entities it leaves unmarked, another
+    /// annotation guide — stays out of the shared weights.
+    #[arg(long)]
+    silver: Vec<String>,
 }
 
 /// Reads `FILE` or `FILE:N` (its first N documents), keeping only entities of `labels`.
@@ -107,7 +115,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let mut files = Vec::new();
-    for spec in a.train.iter().chain(&a.dev) {
+    for spec in a.train.iter().chain(&a.silver).chain(&a.dev) {
         match read(spec, &labels) {
             Ok(docs) => files.push(docs),
             Err(e) => {
@@ -116,7 +124,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    let dev_files = files.split_off(a.train.len());
+    let dev_files = files.split_off(a.train.len() + a.silver.len());
     let t0 = Instant::now();
     let gaz = Gazetteer::builtin();
     // every k-th document of the first file is held back to choose the epoch
@@ -130,7 +138,10 @@ fn main() -> ExitCode {
     let mut copies = 0;
     for (f, docs) in files.iter().enumerate() {
         for (k, d) in docs.iter().enumerate() {
-            let ex = example(d, lang, &gaz);
+            // gold files share the weights; silver file k has its own too
+            let source = f.saturating_sub(a.train.len() - 1) as u32;
+            let mut ex = example(d, lang, &gaz);
+            ex.source = source;
             let copy = (a.ascii_copies && f == 0)
                 .then(|| ascii_copy(d))
                 .flatten()
@@ -162,6 +173,7 @@ fn main() -> ExitCode {
         seed: a.seed,
         min_count: a.min_count,
         prune: a.prune,
+        sources: 1 + a.silver.len() as u32,
     };
     let chosen = train(&train_ex, &held_ex, &settings, &mut |line| {
         eprintln!("train-ner: {line}")

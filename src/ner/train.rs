@@ -107,6 +107,11 @@ pub struct Example {
     pub misaligned: usize,
     /// Their types, counted as missed when scoring.
     misaligned_types: [usize; 4],
+    /// The source it comes from when training with source-specific weights
+    /// ([`Settings::sources`]): 0, the default, is the source the model is for and has only the
+    /// shared weights; source `k > 0` also has weights of its own, which the model written
+    /// leaves out.
+    pub source: u32,
 }
 
 fn type_index(label: &str) -> Option<usize> {
@@ -156,6 +161,7 @@ pub fn example(doc: &GoldDoc, lang: &'static str, gaz: &Gazetteer) -> Example {
         gold,
         misaligned,
         misaligned_types,
+        source: 0,
     }
 }
 
@@ -172,6 +178,12 @@ pub struct Settings {
     pub min_count: u32,
     /// Weights smaller than this (in perceptron updates, averaged) are pruned.
     pub prune: f32,
+    /// How many sources the examples come from ([`Example::source`] below it). With more than
+    /// one, each feature of a source `k > 0` also fires a copy of its own (Daumé's "frustratingly
+    /// easy" domain adaptation), so what only that source does — silver data that leaves
+    /// entities unmarked, another annotation guide — is learned by weights the written model
+    /// drops, and the shared weights keep what holds across sources.
+    pub sources: u32,
 }
 
 /// Exact-match scores per type and overall: (tp, predicted, gold).
@@ -304,18 +316,26 @@ pub struct Trained {
 
 fn sentences_of(ex: &Example, index: &FxHashMap<u32, u32>) -> Vec<Sentence> {
     let p = &ex.prepared;
+    // a source's own copy of shared feature `k` is `k + source × index.len()`
+    let own = ex.source * index.len() as u32;
     let tags = tags_of(p.tokens.len(), &ex.gold);
     let mut out = Vec::new();
     for r in super::tokens::sentence_ranges(&p.tokens) {
         let mut feats = Vec::new();
         let mut offsets = vec![0u32];
         for i in r.clone() {
+            let shared = feats.len();
             feats.extend(
                 p.features
                     .of(i)
                     .iter()
                     .filter_map(|f| index.get(f).copied()),
             );
+            if own > 0 {
+                for k in shared..feats.len() {
+                    feats.push(feats[k] + own);
+                }
+            }
             offsets.push(feats.len() as u32);
         }
         out.push(Sentence {
@@ -358,6 +378,8 @@ pub fn train(
         .flat_map(|ex| sentences_of(ex, &index))
         .collect();
     let nf = kept.len();
+    // the shared weights, then each other source's own
+    let rows = nf * s.sources.max(1) as usize;
     log(format!(
         "{} training sentences, {} tokens, {} features ({} seen)",
         sentences.len(),
@@ -366,8 +388,8 @@ pub fn train(
         counts.len()
     ));
     let mut wt = Weights {
-        w: vec![0.0; nf * N_TAGS],
-        u: vec![0.0; nf * N_TAGS],
+        w: vec![0.0; rows * N_TAGS],
+        u: vec![0.0; rows * N_TAGS],
         tw: vec![0.0; (N_TAGS + 1) * N_TAGS],
         tu: vec![0.0; (N_TAGS + 1) * N_TAGS],
         ew: vec![0.0; N_TAGS],
@@ -564,6 +586,7 @@ mod tests {
             seed: 7,
             min_count: 1,
             prune: 0.0,
+            sources: 1,
         };
         let a = train(&ex[..20], &ex[20..], &settings, &mut |_| {});
         let b = train(&ex[..20], &ex[20..], &settings, &mut |_| {});
@@ -572,6 +595,52 @@ mod tests {
         assert_eq!(a.curve.len(), 4);
         let reloaded = Model::from_bytes(&a.model.to_bytes()).unwrap();
         assert_eq!(evaluate(&reloaded, &ex[20..]).micro(), a.dev.micro());
+    }
+
+    #[test]
+    fn a_silver_source_with_its_own_weights_does_not_unteach_the_gold() {
+        let gaz = Gazetteer::builtin();
+        let docs = data();
+        let gold =
+            || -> Vec<Example> { docs[..20].iter().map(|d| example(d, "eng", &gaz)).collect() };
+        let dev: Vec<Example> = docs[20..].iter().map(|d| example(d, "eng", &gaz)).collect();
+        // silver data that never marks the organisations, three times as much as the gold
+        let silver = |source: u32| -> Vec<Example> {
+            (0..60)
+                .map(|i| {
+                    let mut d = docs[i % 20].clone();
+                    d.id = format!("s{i}");
+                    d.entities.retain(|e| e.label != "ORG");
+                    let mut ex = example(&d, "eng", &gaz);
+                    ex.source = source;
+                    ex
+                })
+                .collect()
+        };
+        let settings = |sources| Settings {
+            lang: "eng",
+            epochs: 6,
+            seed: 3,
+            min_count: 1,
+            prune: 0.0,
+            sources,
+        };
+        let org = |t: &Trained| t.dev.per_type[1];
+        let mut mixed = gold();
+        mixed.extend(silver(0));
+        let shared = train(&mixed, &dev, &settings(1), &mut |_| {});
+        let mut adapted = gold();
+        adapted.extend(silver(1));
+        let own = train(&adapted, &dev, &settings(2), &mut |_| {});
+        // every organisation found with the silver data's own weights, few without them
+        assert_eq!(org(&own).0, org(&own).2, "{}", own.dev.table());
+        assert!(
+            org(&shared).0 * 2 < org(&shared).2,
+            "{}",
+            shared.dev.table()
+        );
+        // the written model holds shared weights only: as many features as without a source
+        assert!(own.model.len() <= own.features);
     }
 
     #[test]
