@@ -75,6 +75,10 @@ struct Args {
     /// annotation guide — stays out of the shared weights.
     #[arg(long)]
     silver: Vec<String>,
+    /// Train this many perceptrons side by side, each on its own order of the sentences
+    /// (seeds `--seed`, `--seed` + 1, …), and write the mean of their weights.
+    #[arg(long, default_value_t = 1)]
+    orders: u32,
 }
 
 /// Reads `FILE` or `FILE:N` (its first N documents), keeping only entities of `labels`.
@@ -174,6 +178,7 @@ fn main() -> ExitCode {
         min_count: a.min_count,
         prune: a.prune,
         sources: 1 + a.silver.len() as u32,
+        orders: a.orders.max(1),
     };
     let chosen = train(&train_ex, &held_ex, &settings, &mut |line| {
         eprintln!("train-ner: {line}")
