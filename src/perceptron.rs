@@ -242,12 +242,45 @@ impl<const N: usize> Trainer<N> {
 
     /// The averaged weights, quantized to `i16` under one scale: (scale, weights).
     pub fn averaged(&self) -> (f32, SparseWeights) {
-        let c = self.c;
-        let avg: Vec<f32> = self.w.iter().zip(&self.u).map(|(w, u)| w - u / c).collect();
+        Self::mean_averaged(&[self])
+    }
+
+    /// The mean of several trainers' averaged weights (trainers that read the same data in other
+    /// orders), quantized as [`Trainer::averaged`]; one trainer gives its own.
+    pub fn mean_averaged(all: &[&Trainer<N>]) -> (f32, SparseWeights) {
+        let Some(first) = all.first() else {
+            return (1.0, SparseWeights::new(Vec::new()));
+        };
+        let c = first.c;
+        let mut ids = first.ids.clone();
+        let mut avg: Vec<f32> = first
+            .w
+            .iter()
+            .zip(&first.u)
+            .map(|(w, u)| w - u / c)
+            .collect();
+        if all.len() > 1 {
+            let mut index = first.index.clone();
+            for t in &all[1..] {
+                let t = *t;
+                for (k, &id) in t.ids.iter().enumerate() {
+                    let next = ids.len() as u32;
+                    let j = *index.entry(id).or_insert(next) as usize;
+                    if j == next as usize {
+                        ids.push(id);
+                        avg.extend([0.0; N]);
+                    }
+                    for x in 0..N {
+                        avg[j * N + x] += t.w[k * N + x] - t.u[k * N + x] / t.c;
+                    }
+                }
+            }
+            let n = all.len() as f32;
+            avg.iter_mut().for_each(|x| *x /= n);
+        }
         let max = avg.iter().fold(0f32, |m, x| m.max(x.abs()));
         let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
-        let features = self
-            .ids
+        let features = ids
             .iter()
             .enumerate()
             .filter_map(|(k, &id)| {

@@ -34,6 +34,10 @@ struct Args {
     /// Seed of the sentence order.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Train this many taggers side by side, each on its own order of the sentences (seeds
+    /// `--seed`, `--seed` + 1, …), and write the mean of their weights.
+    #[arg(long, default_value_t = 1)]
+    orders: u32,
 }
 
 fn main() -> ExitCode {
@@ -53,7 +57,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let trained = train(&args.lang, &sentences, args.epochs, args.seed);
+    let trained = train(&args.lang, &sentences, args.epochs, args.seed, args.orders);
     let curve: Vec<String> = trained.curve.iter().map(|a| format!("{a:.4}")).collect();
     eprintln!(
         "train-pos {}: {} sentences; accuracy by pass on the choosing tenth: {}",
