@@ -205,15 +205,15 @@ fn pos_accuracy_floors() {
     // with the bundled models; floors just under what was measured (README, "Parts of
     // speech"). The issue's targets: 0.95 English, 0.92 elsewhere.
     let floors = [
-        ("eng", 0.94),
-        ("deu", 0.945),
-        ("fra", 0.96),
-        ("spa", 0.94),
-        ("por", 0.955),
+        ("eng", 0.947),
+        ("deu", 0.952),
+        ("fra", 0.965),
+        ("spa", 0.947),
+        ("por", 0.958),
         ("ita", 0.955),
-        ("nld", 0.95),
+        ("nld", 0.957),
         ("rus", 0.953),
-        ("zho", 0.885),
+        ("zho", 0.889),
     ];
     assert_eq!(
         floors.len(),

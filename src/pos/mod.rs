@@ -15,11 +15,14 @@
 //! (the entity tagger's clusters, [`crate::ner::clusters`], learned from unlabeled news: what
 //! lets a word the treebank never had share weights with words it had), for a word in Han
 //! characters the part of speech jieba's dictionary gives it, the two words on
-//! each side (with the suffix and middle class of the adjacent ones) and the two tags already
-//! given to the words before it. Each token costs about twenty look-ups in one small table.
+//! each side (with the suffix and middle class of the adjacent ones), the *ambiguity classes*
+//! of the word and of the two after it (the tags the training data gave each word,
+//! [`Lexicon`]: a look ahead at what the next words can be) and the two tags already given to
+//! the words before it. Each token costs about twenty look-ups in one small table.
 //!
 //! Model file (little-endian): the [`crate::perceptron::Header`] (`"NLPOS001"`, feature
-//! version, language), `f32` scale, then the sparse weights of [`crate::perceptron`].
+//! version, language), `f32` scale, the sparse weights of [`crate::perceptron`], then the
+//! [`Lexicon`].
 
 pub mod train;
 
@@ -74,7 +77,7 @@ pub fn tag_name(t: u8) -> &'static str {
 }
 
 /// Bumped whenever a feature template changes: a model trained with other features is refused.
-pub const FEATURE_VERSION: u32 = 3;
+pub const FEATURE_VERSION: u32 = 4;
 const HEADER: Header = Header {
     magic: b"NLPOS001",
     version: FEATURE_VERSION,
@@ -91,6 +94,8 @@ pub struct Model {
     pub scale: f32,
     /// The features' weights.
     pub weights: SparseWeights,
+    /// The tags each word of the training data was seen with ([`Lexicon`]).
+    pub lexicon: Lexicon,
     /// The sums of the features of few values, built on first use ([`Model::dense`]).
     dense: OnceLock<Box<Dense>>,
 }
@@ -139,6 +144,7 @@ impl Model {
         HEADER.write(&self.lang, &mut b);
         b.extend_from_slice(&self.scale.to_le_bytes());
         self.weights.write(&mut b);
+        self.lexicon.write(&mut b);
         b
     }
 
@@ -148,10 +154,12 @@ impl Model {
         let lang = HEADER.read(&mut r)?;
         let scale = r.f32()?;
         let weights = SparseWeights::read(&mut r, N_TAGS)?;
+        let lexicon = Lexicon::read(&mut r)?;
         Ok(Model {
             lang,
             scale,
             weights,
+            lexicon,
             dense: OnceLock::new(),
         })
     }
@@ -178,9 +186,15 @@ impl Model {
 
     /// Tags of one sentence of words `words` (their text), left to right.
     pub fn tag_words(&self, words: &[&str]) -> Vec<u8> {
-        let clusters = crate::ner::clusters::clusters_for(&self.lang);
-        let info: Vec<Word> = words.iter().map(|w| Word::of(w, clusters)).collect();
+        let info: Vec<Word> = words.iter().map(|w| self.word(w)).collect();
         self.tag_infos(&info)
+    }
+
+    /// What the features need of word `w`, its ambiguity class from this model's lexicon.
+    fn word(&self, w: &str) -> Word {
+        let mut word = Word::of(w, crate::ner::clusters::clusters_for(&self.lang));
+        word.amb = self.lexicon.class(word.lower);
+        word
     }
 
     fn tag_infos(&self, info: &[Word]) -> Vec<u8> {
@@ -416,7 +430,7 @@ fn cached(m: usize, model: &Model, w: &str) -> (Word, FormScores) {
         if let Some(hit) = cache.get(w) {
             return *hit;
         }
-        let word = Word::of(w, crate::ner::clusters::clusters_for(&model.lang));
+        let word = model.word(w);
         let form = FormScores::of(model, &word);
         if cache.len() < CACHE_FORMS {
             cache.insert(Box::from(w), (word, form));
@@ -450,8 +464,9 @@ impl FormScores {
                 feat(17, suf),
                 feat(19, w.shape),
                 feat(31, w.cls[1] as u64),
+                feat(35, w.amb as u64),
             ]),
-            after2: model.scores(&[feat(18, w.lower)]),
+            after2: model.scores(&[feat(18, w.lower), feat(36, w.amb as u64)]),
         }
     }
 }
@@ -469,8 +484,14 @@ impl Edges {
         Edges {
             before: model.scores(&[feat(13, BOS), feat(14, BOS), feat(30, BOS)]),
             before2: model.scores(&[feat(15, BOS)]),
-            after: model.scores(&[feat(16, EOS), feat(17, EOS), feat(19, EOS), feat(31, EOS)]),
-            after2: model.scores(&[feat(18, EOS)]),
+            after: model.scores(&[
+                feat(16, EOS),
+                feat(17, EOS),
+                feat(19, EOS),
+                feat(31, EOS),
+                feat(35, EOS),
+            ]),
+            after2: model.scores(&[feat(18, EOS), feat(36, EOS)]),
         }
     }
 }
@@ -491,6 +512,9 @@ pub(crate) struct Word {
     /// For a word in Han characters, the hash of the part of speech jieba's dictionary gives
     /// it (0: not a Han word, 1: not listed).
     dict: u64,
+    /// Its ambiguity class: the tags the training data gave it, one bit each ([`Lexicon`]); 0
+    /// for a word it did not have.
+    pub(crate) amb: u32,
 }
 
 impl Word {
@@ -578,7 +602,87 @@ impl Word {
             number: w.chars().any(|c| c.is_numeric()) && !w.chars().any(char::is_alphabetic),
             cls,
             dict,
+            amb: 0,
         }
+    }
+
+    /// Its lower-cased form's hash (digits folded): what the lexicon is keyed by.
+    pub(crate) fn key(&self) -> u64 {
+        self.lower
+    }
+}
+
+/// The tags each word (lower-cased, digits folded) was seen with in the training data, as bit
+/// masks: a word's *ambiguity class* (`that`: DET, PRON, SCONJ; `run`: NOUN, VERB). Features of
+/// the classes of the word and of the two after it let the left-to-right tagger look ahead at
+/// what the next words can be — words of one class share their weights, so this carries to
+/// words seen once or twice. A tag counts when it is at least [`Lexicon::MIN_SHARE`] of a word's
+/// occurrences. Training builds the classes of each tenth of its sentences from the other nine
+/// tenths, so it learns how far to trust a class as the tagger will meet it on new text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lexicon(FxHashMap<u64, u32>);
+
+impl Lexicon {
+    /// The least share of a word's occurrences that puts a tag in its class.
+    pub const MIN_SHARE: f64 = 0.05;
+
+    /// The classes of words counted as (key, tag) pairs.
+    pub(crate) fn build(pairs: impl Iterator<Item = (u64, u8)>) -> Lexicon {
+        let mut counts: FxHashMap<u64, [u32; N_TAGS]> = FxHashMap::default();
+        for (k, t) in pairs {
+            counts.entry(k).or_insert([0; N_TAGS])[t as usize] += 1;
+        }
+        Lexicon(
+            counts
+                .into_iter()
+                .map(|(k, c)| {
+                    let total: u32 = c.iter().sum();
+                    let min = (Self::MIN_SHARE * total as f64).max(1.0);
+                    let mask = (0..N_TAGS)
+                        .filter(|&t| c[t] as f64 >= min)
+                        .fold(0u32, |m, t| m | 1 << t);
+                    (k, mask)
+                })
+                .collect(),
+        )
+    }
+
+    /// The class of the word with key `k` (0: not in the lexicon).
+    #[inline]
+    pub fn class(&self, k: u64) -> u32 {
+        self.0.get(&k).copied().unwrap_or(0)
+    }
+
+    /// Words in the lexicon.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether it has no words.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Appends the lexicon, sorted by key: a `u32` count, then (`u64` key, `u32` class) pairs.
+    fn write(&self, b: &mut Vec<u8>) {
+        let mut all: Vec<(u64, u32)> = self.0.iter().map(|(&k, &m)| (k, m)).collect();
+        all.sort_unstable();
+        b.extend_from_slice(&(all.len() as u32).to_le_bytes());
+        for (k, m) in all {
+            b.extend_from_slice(&k.to_le_bytes());
+            b.extend_from_slice(&m.to_le_bytes());
+        }
+    }
+
+    fn read(r: &mut Reader) -> Result<Lexicon, ModelError> {
+        let n = r.u32()? as usize;
+        let mut map = FxHashMap::default();
+        map.reserve(n.min(1 << 20));
+        for _ in 0..n {
+            let k = u64::from_le_bytes(r.take(8)?.try_into().unwrap_or_default());
+            map.insert(k, r.u32()?);
+        }
+        Ok(Lexicon(map))
     }
 }
 
@@ -614,6 +718,8 @@ pub(crate) fn features(words: &[Word], i: usize, prev: &[u8], out: &mut Vec<u32>
     out.push(feat(31, at(1).map_or(EOS, |w| w.cls[1] as u64)));
     out.push(feat(25, pair(w.lower, lower(1))));
     out.push(feat(20, pair(lower(-1), w.lower)));
+    out.push(feat(35, at(1).map_or(EOS, |w| w.amb as u64)));
+    out.push(feat(36, at(2).map_or(EOS, |w| w.amb as u64)));
 }
 
 /// The features of a word that do not depend on its neighbours or place, appended to `out`.
@@ -643,6 +749,7 @@ fn word_features(w: &Word, out: &mut Vec<u32>) {
     if w.dict != 0 {
         out.push(feat(33, w.dict));
     }
+    out.push(feat(34, w.amb as u64));
 }
 
 #[cfg(test)]

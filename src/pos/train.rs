@@ -9,7 +9,7 @@
 //! averaged over every update, quantized to `i16` under one scale and stored sparsely.
 //! Deterministic for a fixed seed (the only randomness is the sentence order).
 
-use super::{Model, N_TAGS, Word, features, tag_number};
+use super::{Lexicon, Model, N_TAGS, Word, features, tag_number};
 use crate::perceptron::{Rng, Trainer};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -82,10 +82,18 @@ struct Prepared {
     gold: Vec<u8>,
 }
 
-fn prepare(lang: &str, sentences: &[&GoldSentence]) -> Vec<Prepared> {
+/// Folds of the jackknifed lexicon ([`prepare`]).
+const FOLDS: usize = 10;
+
+/// The sentences ready for training, and the lexicon of all of them (the model's). Each word's
+/// ambiguity class comes from the lexicon of the *other* nine tenths of the sentences
+/// (sentence `k` is in tenth `k % 10`): a word seen only in its own sentence gets none, as a new
+/// word will at run time, so the weights do not learn to trust classes more than new text
+/// allows.
+fn prepare(lang: &str, sentences: &[&GoldSentence]) -> (Vec<Prepared>, Lexicon) {
     let clusters = crate::ner::clusters::clusters_for(lang);
     let mut forms: FxHashMap<&str, Word> = FxHashMap::default();
-    sentences
+    let mut prepared: Vec<Prepared> = sentences
         .iter()
         .map(|s| Prepared {
             words: s
@@ -103,13 +111,32 @@ fn prepare(lang: &str, sentences: &[&GoldSentence]) -> Vec<Prepared> {
                 .map(|t| tag_number(&t.upos).unwrap_or(0))
                 .collect(),
         })
-        .collect()
+        .collect();
+    let pairs = |keep: &dyn Fn(usize) -> bool| {
+        prepared
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| keep(*k))
+            .flat_map(|(_, p)| p.words.iter().map(Word::key).zip(p.gold.iter().copied()))
+            .collect::<Vec<_>>()
+    };
+    let all = Lexicon::build(pairs(&|_| true).into_iter());
+    let folds: Vec<Lexicon> = (0..FOLDS)
+        .map(|f| Lexicon::build(pairs(&|k| k % FOLDS != f).into_iter()))
+        .collect();
+    for (k, p) in prepared.iter_mut().enumerate() {
+        let lex = &folds[k % FOLDS];
+        for w in &mut p.words {
+            w.amb = lex.class(w.key());
+        }
+    }
+    (prepared, all)
 }
 
 /// Trains on `train` for `epochs` passes; gives the model after each pass (averaged).
 fn passes(
     lang: &str,
-    train: &[Prepared],
+    (train, lexicon): &(Vec<Prepared>, Lexicon),
     epochs: u32,
     seed: u64,
     orders: u32,
@@ -151,6 +178,7 @@ fn passes(
                 lang: lang.to_string(),
                 scale,
                 weights,
+                lexicon: lexicon.clone(),
                 dense: Default::default(),
             },
         );
@@ -271,5 +299,36 @@ mod tests {
         assert_eq!(read_jsonl(ok).unwrap().len(), 1);
         let bad = r#"{"tokens": [{"form": "x", "upos": "FOO"}]}"#;
         assert!(read_jsonl(bad).is_err());
+    }
+
+    #[test]
+    fn ambiguity_classes_are_jackknifed_and_the_model_keeps_all() {
+        // `run` is a noun in one sentence and a verb in ten; `zebra` occurs in one sentence only
+        let mut data: Vec<GoldSentence> = (0..10)
+            .map(|_| sentence("they/PRON run/VERB ./PUNCT"))
+            .collect();
+        data.push(sentence("the/DET run/NOUN ./PUNCT"));
+        data.push(sentence("a/DET zebra/NOUN ./PUNCT"));
+        let refs: Vec<&GoldSentence> = data.iter().collect();
+        let (prepared, lexicon) = prepare("eng", &refs);
+        let key = |w: &str| Word::of(w, None).key();
+        let bit = |t: &str| 1u32 << tag_number(t).unwrap();
+        // the model's lexicon: every word of the data, each tag of at least 5 % of its uses
+        assert_eq!(lexicon.class(key("run")), bit("VERB") | bit("NOUN"));
+        assert_eq!(lexicon.class(key("zebra")), bit("NOUN"));
+        assert_eq!(lexicon.class(key("unseen")), 0);
+        // in training, a word seen in no other tenth has no class, as a new word at run time
+        let zebra = &prepared[11].words[1];
+        assert_eq!(zebra.amb, 0);
+        // `run` in the noun sentence (tenth 0) has the class of the other tenths: a verb only
+        assert_eq!(prepared[10].words[1].amb, bit("VERB"));
+        // … and so has `run` in sentence 0, the same tenth; sentence 1 sees both
+        assert_eq!(prepared[0].words[1].amb, bit("VERB"));
+        assert_eq!(prepared[1].words[1].amb, bit("VERB") | bit("NOUN"));
+        // written and read back with the model
+        let trained = train("eng", &data, 3, 1, 1);
+        let back = Model::from_bytes(&trained.model.to_bytes()).unwrap();
+        assert_eq!(back.lexicon, trained.model.lexicon);
+        assert!(!back.lexicon.is_empty());
     }
 }
