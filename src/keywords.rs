@@ -384,8 +384,9 @@ fn noun_phrase(
 }
 
 /// [`extract`] for the methods `methods` only: the word graph of PositionRank (a fifth to a
-/// third of the stage's time) is built only when `positionrank` or `combined` is among them;
-/// its scores are 0 otherwise.
+/// third of the stage's time) is built only when `positionrank` or `combined` is among them,
+/// TextRank's only for `textrank`, RAKE's word scores only for `rake` or `positionrank`; the
+/// scores of a graph not built are 0, and the methods asked for rank as with every graph.
 pub fn extract_for(
     text: &str,
     seg: &Segmentation,
@@ -537,15 +538,25 @@ pub fn extract_for(
         }
     }
 
-    // ---- TextRank and RAKE word scores (content stems)
-    let textrank_word = textrank_words(seg, ann, n_stems);
-    let positionrank_word =
-        if methods.contains(&Method::Positionrank) || methods.contains(&Method::Combined) {
-            positionrank_words(seg, ann, n_stems)
-        } else {
-            vec![0.0; n_stems]
-        };
-    let rake_word = rake_words(seg, ann, n_stems);
+    // ---- TextRank, PositionRank and RAKE word scores (content stems), each only where a
+    // method asked for reads it (`combined`, the default, reads PositionRank's alone;
+    // PositionRank ranks RAKE's runs): a score no method reads stays 0
+    let wants = |m: &[Method]| m.iter().any(|x| methods.contains(x));
+    let textrank_word = if wants(&[Method::Textrank]) {
+        textrank_words(seg, ann, n_stems)
+    } else {
+        vec![None; n_stems]
+    };
+    let positionrank_word = if wants(&[Method::Positionrank, Method::Combined]) {
+        positionrank_words(seg, ann, n_stems)
+    } else {
+        vec![0.0; n_stems]
+    };
+    let rake_word = if wants(&[Method::Rake, Method::Positionrank]) {
+        rake_words(seg, ann, n_stems)
+    } else {
+        vec![0.0; n_stems]
+    };
 
     // ---- candidates
     // the named mention each token is in (its index in tags.names), or NONE
