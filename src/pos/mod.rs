@@ -193,7 +193,7 @@ impl Model {
     /// What the features need of word `w`, its ambiguity class from this model's lexicon.
     fn word(&self, w: &str) -> Word {
         let mut word = Word::of(w, crate::ner::clusters::clusters_for(&self.lang));
-        word.amb = self.lexicon.class(word.lower);
+        word.amb = self.lexicon.class(word.key());
         word
     }
 

@@ -112,18 +112,17 @@ fn prepare(lang: &str, sentences: &[&GoldSentence]) -> (Vec<Prepared>, Lexicon) 
                 .collect(),
         })
         .collect();
-    let pairs = |keep: &dyn Fn(usize) -> bool| {
-        prepared
-            .iter()
-            .enumerate()
-            .filter(|(k, _)| keep(*k))
-            .flat_map(|(_, p)| p.words.iter().map(Word::key).zip(p.gold.iter().copied()))
-            .collect::<Vec<_>>()
+    let lexicon = |keep: &dyn Fn(usize) -> bool| {
+        Lexicon::build(
+            prepared
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| keep(*k))
+                .flat_map(|(_, p)| p.words.iter().map(Word::key).zip(p.gold.iter().copied())),
+        )
     };
-    let all = Lexicon::build(pairs(&|_| true).into_iter());
-    let folds: Vec<Lexicon> = (0..FOLDS)
-        .map(|f| Lexicon::build(pairs(&|k| k % FOLDS != f).into_iter()))
-        .collect();
+    let all = lexicon(&|_| true);
+    let folds: Vec<Lexicon> = (0..FOLDS).map(|f| lexicon(&|k| k % FOLDS != f)).collect();
     for (k, p) in prepared.iter_mut().enumerate() {
         let lex = &folds[k % FOLDS];
         for w in &mut p.words {
