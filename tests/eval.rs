@@ -403,10 +403,12 @@ fn quote_floors() {
     eprintln!("polnear_dev: content F1 {content}, content+source F1 {source}\n{out}");
     // per kind: the scorer on the rows of one kind against the gold attributions of that kind
     // (gold kind by its content's text: direct when it is one quotation from mark to mark,
-    // indirect when it has no quotation mark, else mixed)
+    // indirect when it has no quotation mark, else mixed; `''` counts as a mark)
     let gold_text = std::fs::read_to_string(&gold).unwrap();
     let marks = ['“', '”', '"', '«', '»', '„'];
     let kind_of = |c: &str| {
+        // archive text's doubled apostrophes and backticks are double quotation marks
+        let c = c.replace("''", "\"").replace("``", "\"");
         let t = c.trim_end_matches(|ch: char| ch.is_ascii_punctuation() && ch != '"');
         let cs: Vec<char> = t.chars().collect();
         if !cs.iter().any(|ch| marks.contains(ch)) {
@@ -459,8 +461,8 @@ fn quote_floors() {
         let out = python(&[&eval.join("score_quotes.py"), &gold_kind, &sub]);
         eprintln!("polnear_dev, {kind} (predicted {kind} against gold {kind}):\n{out}");
     }
-    assert!(content >= 0.60, "content F1 {content} < 0.60\n{out}");
-    assert!(source >= 0.53, "content+source F1 {source} < 0.53\n{out}");
+    assert!(content >= 0.615, "content F1 {content} < 0.615\n{out}");
+    assert!(source >= 0.545, "content+source F1 {source} < 0.545\n{out}");
 }
 
 #[test]

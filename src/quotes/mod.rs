@@ -290,12 +290,23 @@ fn closes(c: char) -> &'static [char] {
         '」' => &['「'],
         '』' => &['『'],
         '"' => &['"'],
+        '\'' => &['\'', '`'],
         _ => &[],
     }
 }
 
 fn opens(c: char) -> bool {
-    matches!(c, '“' | '„' | '«' | '»' | '「' | '『' | '"')
+    matches!(c, '“' | '„' | '«' | '»' | '「' | '『' | '"' | '\'' | '`')
+}
+
+/// Whether token `i` is the first of two adjacent apostrophes (`''`) or backticks (``` `` ```):
+/// the double quotation marks of typewriter and archive text (`''Some courses are adapting,''
+/// said …`, as news archives and Penn Treebank text write them). Such a pair is one mark, the
+/// character [`closes`] and [`opens`] know it by.
+fn doubled(text: &str, toks: &[crate::segment::Token], i: usize) -> Option<char> {
+    let (a, b) = (toks.get(i)?, toks.get(i + 1)?);
+    let c = single_char(&text[a.start..a.end]).filter(|c| matches!(c, '\'' | '`'))?;
+    (a.end == b.start && text[b.start..b.end] == text[a.start..a.end]).then_some(c)
 }
 
 fn single_char(s: &str) -> Option<char> {
@@ -336,8 +347,13 @@ impl Doc {
                     0
                 }
             });
-            let mark = if t.kind == TokenKind::Punct {
+            // backticks are symbols to the segmenter; doubled, they open a quotation
+            let mark = if t.kind == TokenKind::Punct || (t.kind == TokenKind::Symbol && s == "`") {
                 match single_char(s) {
+                    Some('\'' | '`') => match doubled(text, &seg.tokens, i) {
+                        Some(_) => Mark::Close, // paired below
+                        None => Mark::Other,
+                    },
                     Some(c) if opens(c) || !closes(c).is_empty() => Mark::Close, // paired below
                     Some(',') | Some('，') | Some('、') => Mark::Comma,
                     Some(':') | Some('：') => Mark::Colon,
@@ -406,9 +422,10 @@ impl Doc {
             let range = self.paragraphs[p].clone();
             let mut stack: Vec<(char, usize)> = Vec::new();
             let mut pairs: Vec<(usize, usize)> = Vec::new();
+            let mut closed_at = usize::MAX;
             for i in range.clone() {
                 let t = self.toks[i];
-                if t.mark != Mark::Close {
+                if t.mark != Mark::Close || i == closed_at {
                     continue;
                 }
                 // provisional: every quotation mark was flagged Close; decide here
@@ -418,9 +435,12 @@ impl Doc {
                 };
                 let closable = closes(c);
                 if let Some(k) = stack.iter().rposition(|(o, _)| closable.contains(o)) {
-                    pairs.push((stack[k].1, i));
+                    // a doubled mark (`''`) closes on its second token
+                    let end = if matches!(c, '\'' | '`') { i + 1 } else { i };
+                    pairs.push((stack[k].1, end));
                     stack.truncate(k);
-                    self.toks[i].mark = Mark::Close;
+                    self.toks[end].mark = Mark::Close;
+                    closed_at = end;
                 } else if opens(c) {
                     stack.push((c, i));
                 }
@@ -946,8 +966,11 @@ pub(crate) fn assemble(
             }
         })
         .cloned();
-    // a quotation split by its cue: join the run on the other side when only the cue, the
-    // source and punctuation lie between
+    // content split by its cue: join the run on the other side when only the cue, the source
+    // and punctuation lie between and both runs are of one kind — two quotations (`“…,” he
+    // said, “…”`) or two runs of reported speech (`Many of the closures, he said, have
+    // involved …`), not a quotation and the unquoted words after its cue (`“…,” he said of
+    // the claim`)
     let mut content = main.clone();
     let quoted = |r: &Range<usize>| {
         let words = doc.toks[r.clone()].iter().filter(|t| t.word);
@@ -955,15 +978,15 @@ pub(crate) fn assemble(
         n > 0 && q * 2 > n
     };
     let gap_ok = |a: usize, b: usize| {
-        quoted(&main)
-            && (a..b).all(|k| {
-                cue.contains(&k)
-                    || source.as_ref().is_some_and(|s| s.contains(&k))
-                    || doc.toks[k].mark != Mark::None
-            })
+        (a..b).all(|k| {
+            cue.contains(&k)
+                || source.as_ref().is_some_and(|s| s.contains(&k))
+                || doc.toks[k].mark != Mark::None
+        })
     };
     for r in &contents {
-        if !quoted(r) {
+        let has_words = doc.toks[r.clone()].iter().any(|t| t.word);
+        if !has_words || quoted(r) != quoted(&main) {
             continue;
         }
         if r.end <= cue.start && main.start >= cue.end && gap_ok(r.end, main.start) {
@@ -1276,6 +1299,115 @@ mod tests {
             "{quoted:?}"
         );
         assert_eq!(d.paragraphs.len(), 2);
+    }
+
+    /// Archive and typewriter text quotes with two apostrophes (or two backticks and two
+    /// apostrophes); a lone apostrophe (`Clinton's`, `the members' dues`) is no mark.
+    #[test]
+    fn doubled_apostrophes_are_quotation_marks() {
+        let text = "''Some courses are adapting,'' said Paul Chipok, the members' lawyer. \
+                    ``It costs money,'' he said. Clinton's ''I hope not.''\n\n''Never closed";
+        let d = prepared(text);
+        let quoted: Vec<&str> = d
+            .quotes
+            .iter()
+            .map(|&(o, c)| &text[d.toks[o].start..d.toks[c].end])
+            .collect();
+        assert_eq!(
+            quoted,
+            vec![
+                "''Some courses are adapting,''",
+                "``It costs money,''",
+                "''I hope not.''",
+                "''Never closed"
+            ],
+            "{quoted:?}"
+        );
+        // the closing pair's second apostrophe is the closing mark, inside the quotation
+        let (o, c) = d.quotes[0];
+        assert_eq!((d.toks[o].mark, d.toks[c].mark), (Mark::Open, Mark::Close));
+        assert_eq!(&text[d.toks[c].start..d.toks[c].end], "'");
+        assert_eq!(d.toks[c].quote, d.toks[c - 1].quote);
+    }
+
+    /// Runs of content either side of the cue are one content when only the cue and its source
+    /// lie between and both are quotations or both reported speech; a quotation is not joined
+    /// with the unquoted words after its cue.
+    #[test]
+    fn content_either_side_of_its_cue() {
+        let span = |d: &Doc, text: &str, tags: &[u8], cue: Range<usize>| {
+            let (c, _) = assemble(d, &(0..d.toks.len()), &cue, tags).unwrap();
+            text[d.toks[c.start].start..d.toks[c.end - 1].end].to_string()
+        };
+        let text = "Many of the closures, he said, have involved public courses.";
+        let d = prepared(text);
+        let at = |w: &str| {
+            d.toks
+                .iter()
+                .position(|t| &text[t.start..t.end] == w)
+                .unwrap()
+        };
+        let (he, said, have, courses) = (at("he"), at("said"), at("have"), at("courses"));
+        let mut tags = vec![O; d.toks.len()];
+        tags[0] = B_CNT;
+        tags[1..he - 1].fill(I_CNT);
+        tags[he] = B_SRC;
+        tags[said] = CUE;
+        tags[have] = B_CNT;
+        tags[have + 1..=courses].fill(I_CNT);
+        assert_eq!(
+            span(&d, text, &tags, said..said + 1),
+            "Many of the closures, he said, have involved public courses"
+        );
+
+        let text = "“She made it up,” he said of the claim during a long call on Sunday.";
+        let d = prepared(text);
+        let at = |w: &str| {
+            d.toks
+                .iter()
+                .position(|t| &text[t.start..t.end] == w)
+                .unwrap()
+        };
+        let (she, up, he, said, of, sunday) = (
+            at("She"),
+            at("up"),
+            at("he"),
+            at("said"),
+            at("of"),
+            at("Sunday"),
+        );
+        let mut tags = vec![O; d.toks.len()];
+        tags[she - 1] = B_CNT;
+        tags[she..=up + 2].fill(I_CNT);
+        tags[he] = B_SRC;
+        tags[said] = CUE;
+        tags[of] = B_CNT;
+        tags[of + 1..=sunday].fill(I_CNT);
+        assert_eq!(
+            span(&d, text, &tags, said..said + 1),
+            "of the claim during a long call on Sunday"
+        );
+
+        // a run of punctuation alone is joined to nothing
+        let text = "Spending rose 3.5% to $1.2 billion, officials said.";
+        let d = prepared(text);
+        let at = |w: &str| {
+            d.toks
+                .iter()
+                .position(|t| &text[t.start..t.end] == w)
+                .unwrap()
+        };
+        let (officials, said) = (at("officials"), at("said"));
+        let mut tags = vec![O; d.toks.len()];
+        tags[0] = B_CNT;
+        tags[1..officials - 1].fill(I_CNT);
+        tags[officials] = B_SRC;
+        tags[said] = CUE;
+        tags[said + 1] = B_CNT;
+        assert_eq!(
+            span(&d, text, &tags, said..said + 1),
+            "Spending rose 3.5% to $1.2 billion"
+        );
     }
 
     #[test]
