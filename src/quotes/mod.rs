@@ -309,6 +309,20 @@ fn doubled(text: &str, toks: &[crate::segment::Token], i: usize) -> Option<char>
     (a.end == b.start && text[b.start..b.end] == text[a.start..a.end]).then_some(c)
 }
 
+/// Whether the mark at `start..end` of `text` is left-flanking (after a space, an opening
+/// bracket or the start, before a letter, digit or other mark: it opens) and right-flanking
+/// (after a word or punctuation, before a space, punctuation or the end: it closes).
+fn flanks(text: &str, start: usize, end: usize) -> (bool, bool) {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let space = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    let open_br = |c: Option<char>| matches!(c, Some('(' | '[' | '{' | '—' | '–'));
+    let punct = |c: Option<char>| c.is_some_and(|c| c.is_ascii_punctuation() || c == '…');
+    let opener = (space(before) || open_br(before)) && !space(after);
+    let closer = !space(before) && !open_br(before) && (space(after) || punct(after));
+    (opener, closer)
+}
+
 fn single_char(s: &str) -> Option<char> {
     let mut it = s.chars();
     let c = it.next()?;
@@ -433,7 +447,24 @@ impl Doc {
                 let Some(c) = single_char(&text[t.start..t.end]) else {
                     continue;
                 };
-                let closable = closes(c);
+                // a straight mark takes its role from the characters either side: one that
+                // follows a word and precedes a space or punctuation closes, and may close a
+                // curly opening mark (`“… the FBI," Chaffetz said`); one that precedes a word
+                // after a space opens, and closes nothing
+                let (opener, closer) = if c == '"' {
+                    flanks(text, t.start, t.end)
+                } else {
+                    (false, false)
+                };
+                let closable: &[char] = if closer && !opener {
+                    &['"', '“']
+                } else {
+                    closes(c)
+                };
+                if opener && !closer {
+                    stack.push((c, i));
+                    continue;
+                }
                 if let Some(k) = stack.iter().rposition(|(o, _)| closable.contains(o)) {
                     // a doubled mark (`''`) closes on its second token
                     let end = if matches!(c, '\'' | '`') { i + 1 } else { i };
@@ -441,7 +472,7 @@ impl Doc {
                     stack.truncate(k);
                     self.toks[end].mark = Mark::Close;
                     closed_at = end;
-                } else if opens(c) {
+                } else if opens(c) && !closer {
                     stack.push((c, i));
                 }
             }
@@ -1328,6 +1359,30 @@ mod tests {
         assert_eq!((d.toks[o].mark, d.toks[c].mark), (Mark::Open, Mark::Close));
         assert_eq!(&text[d.toks[c].start..d.toks[c].end], "'");
         assert_eq!(d.toks[c].quote, d.toks[c - 1].quote);
+    }
+
+    /// A straight mark that closes (after a word, before a space or punctuation) closes a
+    /// curly opening one, and one that opens (after a space, before a word) closes nothing:
+    /// mixed marks do not swallow the rest of the paragraph.
+    #[test]
+    fn straight_marks_open_or_close_by_their_sides() {
+        let text = "“Immunity deals should not be a requirement,\" Jason Chaffetz said, adding that \
+                    they were handed out \"like candy.\" Then \"a \"b\" c\".";
+        let d = prepared(text);
+        let quoted: Vec<&str> = d
+            .quotes
+            .iter()
+            .map(|&(o, c)| &text[d.toks[o].start..d.toks[c].end])
+            .collect();
+        assert_eq!(
+            quoted,
+            vec![
+                "“Immunity deals should not be a requirement,\"",
+                "\"like candy.\"",
+                "\"a \"b\" c\""
+            ],
+            "{quoted:?}"
+        );
     }
 
     /// Runs of content either side of the cue are one content when only the cue and its source
