@@ -1281,12 +1281,7 @@ mod tests {
         let text = "Critics said anybody who complains about “a microphone” is not having fun. \
                     Then they left.";
         let d = prepared(text);
-        let at = |w: &str| {
-            d.toks
-                .iter()
-                .position(|t| &text[t.start..t.end] == w)
-                .unwrap()
-        };
+        let at = |w: &str| token_at(&d, text, w);
         let (said, open, fun, then) = (at("said"), at("“"), at("fun"), at("Then"));
         let window = 0..d.toks.len();
         let cue = said..said + 1;
@@ -1385,6 +1380,14 @@ mod tests {
         );
     }
 
+    /// The index of the first token of `d` that reads `w`.
+    fn token_at(d: &Doc, text: &str, w: &str) -> usize {
+        d.toks
+            .iter()
+            .position(|t| &text[t.start..t.end] == w)
+            .unwrap()
+    }
+
     /// Runs of content either side of the cue are one content when only the cue and its source
     /// lie between and both are quotations or both reported speech; a quotation is not joined
     /// with the unquoted words after its cue.
@@ -1396,12 +1399,7 @@ mod tests {
         };
         let text = "Many of the closures, he said, have involved public courses.";
         let d = prepared(text);
-        let at = |w: &str| {
-            d.toks
-                .iter()
-                .position(|t| &text[t.start..t.end] == w)
-                .unwrap()
-        };
+        let at = |w: &str| token_at(&d, text, w);
         let (he, said, have, courses) = (at("he"), at("said"), at("have"), at("courses"));
         let mut tags = vec![O; d.toks.len()];
         tags[0] = B_CNT;
@@ -1417,12 +1415,7 @@ mod tests {
 
         let text = "“She made it up,” he said of the claim during a long call on Sunday.";
         let d = prepared(text);
-        let at = |w: &str| {
-            d.toks
-                .iter()
-                .position(|t| &text[t.start..t.end] == w)
-                .unwrap()
-        };
+        let at = |w: &str| token_at(&d, text, w);
         let (she, up, he, said, of, sunday) = (
             at("She"),
             at("up"),
@@ -1446,12 +1439,7 @@ mod tests {
         // a run of punctuation alone is joined to nothing
         let text = "Spending rose 3.5% to $1.2 billion, officials said.";
         let d = prepared(text);
-        let at = |w: &str| {
-            d.toks
-                .iter()
-                .position(|t| &text[t.start..t.end] == w)
-                .unwrap()
-        };
+        let at = |w: &str| token_at(&d, text, w);
         let (officials, said) = (at("officials"), at("said"));
         let mut tags = vec![O; d.toks.len()];
         tags[0] = B_CNT;
