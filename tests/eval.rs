@@ -331,8 +331,8 @@ fn ner_floors() {
         ("ner/conll2002/nld_dev.jsonl", 0.812),
         ("ner/conll2003_de/dev.jsonl", 0.728),
         ("ner/uner/zho_dev.jsonl", 0.665),
-        ("ner/uner/por_dev.jsonl", 0.785),
-        ("ner/kind/ita_dev.jsonl", 0.78),
+        ("ner/uner/por_dev.jsonl", 0.795),
+        ("ner/kind/ita_dev.jsonl", 0.785),
         ("ner/nerel/rus_dev.jsonl", 0.80),
     ];
     // French (WikiNEuRal, silver) and Arabic (ANERcorp) have training files only: score the
